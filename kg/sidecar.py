@@ -124,7 +124,7 @@ class _Reader:
             if required:
                 raise self.error(f"missing `{key}`", line, f"add `{key}: …` to this item")
             return None
-        if isinstance(value, bool) or isinstance(value, dict | list):
+        if isinstance(value, (bool, dict | list)):
             raise self.error(f"`{key}` must be a plain value, not {type(value).__name__}", line)
         return str(value)
 

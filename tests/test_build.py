@@ -1,0 +1,223 @@
+"""Building: the seed graph, provenance, cross-article identity, all-or-nothing, idempotence, increments."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+import rdflib
+from rdflib.compare import isomorphic
+from typer.testing import CliRunner
+
+from kg.build import build
+from kg.cli import app
+from kg.demo import pairs
+from kg.mapping import KG
+from kg.store import GraphStore
+
+DATA = Path(__file__).parent / "data"
+SEEDS = Path(__file__).parent.parent / "seeds"
+EXPECTED = DATA / "seed-expected.trig"
+BASE = "https://w3id.org/kg/id/"
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def seed_store() -> GraphStore:
+    store = GraphStore()
+    report = build([SEEDS], store=store)
+    assert report.ok, report.problems
+    return store
+
+
+def quads(store: GraphStore) -> set[str]:
+    return {str(q) for q in store.quads()}
+
+
+def test_seed_graph_equals_the_reviewed_expected_trig(seed_store: GraphStore, tmp_path: Path):
+    out = tmp_path / "seed.trig"
+    seed_store.dump(out)
+    built, expected = rdflib.Dataset(), rdflib.Dataset()
+    built.parse(out, format="trig")
+    expected.parse(EXPECTED, format="trig")
+    for graph in expected.graphs():
+        other = built.graph(graph.identifier)
+        assert isomorphic(graph, other), f"graph {graph.identifier} differs"
+    assert {g.identifier for g in built.graphs() if len(g)} == {g.identifier for g in expected.graphs() if len(g)}
+
+
+def test_demo_questions_have_exactly_the_expected_pairs(seed_store: GraphStore):
+    commands = {(p.subject_en, p.object_en) for p in pairs(seed_store, "commands")}
+    assert commands == {
+        ("Khalifa Haftar", "Libyan National Army"),
+        ("Mohamed Absayat", "Battalion 101"),
+        ("Mustafa al-Sharkasi", "Benghazi Defense Brigades"),
+        ("Ismail al-Sallabi", "Benghazi Defense Brigades"),
+        ("Ziad Belaam", "Benghazi Defense Brigades"),
+        ("Ahmed al-Tajouri", "Benghazi Defense Brigades"),
+        ("al-Saadi al-Nofli", "Benghazi Defense Brigades"),
+    }
+    supports = {(p.subject_en, p.object_en) for p in pairs(seed_store, "supports")}
+    assert supports == {
+        ("Revolutionary brigades and soldiers of the western region", "Benghazi Defense Brigades"),
+        ("Sadiq al-Ghariani", "Benghazi Defense Brigades"),
+        ("Sadiq al-Ghariani", "Ajdabiya Operations Room"),
+        ("Nouri Abusahmain", "Benghazi Defense Brigades"),
+        ("Nouri Abusahmain", "Ajdabiya Operations Room"),
+        ("National Salvation Government", "Benghazi Defense Brigades"),
+        ("National Salvation Government", "Ajdabiya Operations Room"),
+    }
+    allied = {frozenset((p.subject_en, p.object_en)) for p in pairs(seed_store, "alliedWith")}
+    assert allied == {
+        frozenset(("Benghazi Defense Brigades", "Ajdabiya Operations Room")),
+        frozenset(("Benghazi Defense Brigades", "Benghazi Revolutionaries Shura Council")),
+    }
+    assert all(p.subject_ar and p.object_ar for p in pairs(seed_store, "commands"))
+
+
+PROVENANCE = f"""
+PREFIX kg: <{KG}>
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+SELECT ?a ?article ?quote ?claimant ?begin ?end ?sentence WHERE {{
+  ?a a kg:Assertion ; prov:wasDerivedFrom ?article ; kg:quote ?quote ; kg:claimant ?claimant ;
+     kg:sentence ?sentence ; kg:evidence ?m .
+  ?m kg:beginIndex ?begin ; kg:endIndex ?end ; kg:inArticle ?article .
+}}"""
+
+
+def test_every_relation_traces_to_article_quote_and_claimant(seed_store: GraphStore):
+    text = (SEEDS / "articles" / "000_9c143c0af1e05f5b.txt").read_text(encoding="utf-8")
+    rows = list(seed_store.store.query(PROVENANCE, use_default_graph_as_union=True))
+    assertions = {r[0] for r in seed_store.store.quads_for_pattern(
+        None, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), ox.NamedNode(KG + "Assertion"), None)}
+    assert len(assertions) == 52
+    assert {r["a"] for r in rows} == assertions
+    for r in rows:
+        begin, end = int(r["begin"].value), int(r["end"].value)
+        assert text[begin:end] == r["quote"].value
+        assert r["quote"].value in r["sentence"].value
+        assert r["article"].value == BASE + "article/000_9c143c0af1e05f5b"
+        assert r["quote"].language == "ar"
+    claimants = {r["claimant"].value.rsplit("/", 1)[1] for r in rows}
+    assert {"al-jazeera", "local-sources", "bdb-sources"} <= claimants
+
+
+def test_symmetric_relations_are_stored_once_in_canonical_order(seed_store: GraphStore):
+    for name in ("alliedWith", "hostileTo"):
+        for q in seed_store.store.quads_for_pattern(None, ox.NamedNode(KG + name), None, None):
+            assert q.subject.value < q.object.value
+
+
+def test_same_actor_across_arabic_and_english_articles_is_one_node():
+    store = GraphStore()
+    assert build([DATA / "multi"], store=store).ok
+    rows = store.store.query(
+        f"SELECT DISTINCT ?x WHERE {{ ?m <{KG}denotes> ?x }}", use_default_graph_as_union=True)
+    actors = sorted(r["x"].value.removeprefix(BASE) for r in rows)
+    assert actors == sorted([
+        "actor/haftar", "actor/lna", "actor/bdb", "actor/brsc", "actor/ghariani", "actor/gna", "actor/uae",
+        "place/ajdabiya", "place/benghazi",
+        # claimants named in the articles, unregistered: one node each
+        *{a for a in actors if a.startswith("source/")},
+    ])
+    assert len([a for a in actors if a.startswith("source/")]) == 3
+    # "Haftar commands the LNA" is reported by two independent articles, in two languages
+    n = store.store.query(f"""SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE {{
+        ?a <http://www.w3.org/1999/02/22-rdf-syntax-ns#subject> <{BASE}actor/haftar> ;
+           <http://www.w3.org/1999/02/22-rdf-syntax-ns#object> <{BASE}actor/lna> ;
+           <http://www.w3.org/ns/prov#wasDerivedFrom> ?g }}""", use_default_graph_as_union=True)
+    assert int(next(iter(n))["n"].value) == 2
+
+
+@pytest.mark.parametrize("suffix", [".trig", ".nq", ".ttl", ".jsonld", ".nt"])
+def test_output_files_parse_with_rdflib_and_pyoxigraph(tmp_path: Path, suffix: str):
+    out = tmp_path / f"seed{suffix}"
+    result = runner.invoke(app, ["build", str(SEEDS), "--memory", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    fmt = {".trig": "trig", ".nq": "nquads", ".ttl": "turtle", ".jsonld": "json-ld", ".nt": "nt"}[suffix]
+    if suffix in (".ttl", ".nt"):
+        g = rdflib.Graph().parse(out, format=fmt)
+        n_rdflib = len(g)
+    else:
+        ds = rdflib.Dataset()
+        ds.parse(out, format=fmt)
+        n_rdflib = len(list(ds.quads((None, None, None, None))))
+    n_ox = len(list(ox.parse(path=str(out), format=ox.RdfFormat.from_extension(suffix[1:]))))
+    assert n_rdflib == n_ox > 500
+
+
+def test_build_is_all_or_nothing(tmp_path: Path):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(DATA / "multi", corpus)
+    store_dir = tmp_path / "store"
+    assert runner.invoke(app, ["build", str(corpus), "--store", str(store_dir)]).exit_code == 0
+    with GraphStore(store_dir) as st:
+        before = quads(st)
+    # change a good article and break one in the middle of the corpus
+    a1 = corpus / "articles" / "a1.yaml"
+    a1.write_text(a1.read_text(encoding="utf-8").replace("2016-07-18", "2016-07-19"), encoding="utf-8")
+    a2 = corpus / "articles" / "a2.yaml"
+    a2.write_text(a2.read_text(encoding="utf-8").replace("subject: bdb, object: brsc", "subject: bdb, object: nobody"),
+                  encoding="utf-8")
+    result = runner.invoke(app, ["build", str(corpus), "--store", str(store_dir)])
+    assert result.exit_code == 1
+    assert "a2.yaml:" in result.stderr and "missing id 'nobody'" in result.stderr
+    assert "the store was not changed" in result.stderr
+    with GraphStore(store_dir) as st:
+        assert quads(st) == before
+
+
+def test_building_twice_gives_the_same_quads_and_increments(tmp_path: Path):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(DATA / "multi", corpus)
+    with GraphStore(tmp_path / "store") as store:
+        first = build([corpus], store=store)
+        q1 = quads(store)
+        again = build([corpus], store=store)
+        assert (first.mapped, again.mapped, again.unchanged) == (4, 0, 4)
+        assert quads(store) == q1
+        forced = build([corpus], store=store, force=True)
+        assert forced.mapped == 4 and quads(store) == q1
+        assert len(store) == len(q1)  # no duplicates
+        # touch one article: only it is mapped again
+        a3 = corpus / "articles" / "a3.yaml"
+        a3.write_text(a3.read_text(encoding="utf-8").replace("2017-03-05", "2017-03-06"), encoding="utf-8")
+        touched = build([corpus], store=store)
+        assert (touched.mapped, touched.unchanged) == (1, 3)
+        # remove one article: its graph goes
+        (corpus / "articles" / "a4.yaml").unlink()
+        (corpus / "articles" / "a4.txt").unlink()
+        removed = build([corpus], store=store)
+        assert removed.removed == 1
+        assert BASE + "article/a4" not in store.graphs()
+        assert removed.stats["articles"] == 3
+
+
+def test_parallel_build_equals_serial_build():
+    serial, parallel = GraphStore(), GraphStore()
+    build([DATA / "multi"], store=serial)
+    build([DATA / "multi"], store=parallel, workers=2)
+    assert quads(serial) == quads(parallel)
+
+
+def test_store_location_from_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("KG_STORE", str(tmp_path / "env-store"))
+    result = runner.invoke(app, ["build", str(DATA / "multi")])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "env-store").is_dir()
+    result = runner.invoke(app, ["stats", "--format", "json"])
+    assert result.exit_code == 0
+    import json
+
+    stats = json.loads(result.stdout)
+    assert stats["articles"] == 4
+    assert stats["relations_by_type"]["supports"] == 4
+
+
+def test_stats_without_a_store_is_a_clear_error(tmp_path: Path):
+    result = runner.invoke(app, ["stats", "--store", str(tmp_path / "none")])
+    assert result.exit_code == 1
+    assert "no store at" in result.stderr and "kg build" in result.stderr
