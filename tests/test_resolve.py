@@ -8,7 +8,15 @@ import pytest
 
 from kg.errors import ConfigError, ResolveError
 from kg.model import Article, Entity, Mention, Span
-from kg.resolve import iri_segment, name_keys, normalize_arabic, normalize_name, parse_registry, resolve_article, slug
+from kg.resolve import (
+    iri_segment,
+    name_keys,
+    normalize_arabic,
+    normalize_name,
+    parse_registry,
+    resolve_article,
+    slug,
+)
 
 BASE = "https://w3id.org/kg/id/"
 IRI = re.compile(r"^https://w3id\.org/kg/id/(actor|place|source|rank|title|quantity)/[A-Za-z0-9_\-%.~]+$")
