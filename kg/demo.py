@@ -20,8 +20,9 @@ from kg.store import GraphStore
 
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 
-#: The questions ``kg demo`` answers: relation type → heading.
-DEMO_RELATIONS = ("commands", "supports", "alliedWith")
+#: The questions ``kg demo`` answers: relation type → question.
+DEMO_RELATIONS = {"commands": "Who commands whom", "supports": "Who supports whom",
+                  "alliedWith": "Who is allied with whom"}
 
 
 def seed_corpus() -> Path:
@@ -42,6 +43,7 @@ class Pair:
     object_ar: str
     object_en: str
     sources: int
+    flags: tuple[str, ...] = ()  # former, intended, uncertain: set on every supporting assertion
 
 
 def pairs(store: GraphStore, relation: str) -> list[Pair]:
@@ -54,11 +56,13 @@ def pairs(store: GraphStore, relation: str) -> list[Pair]:
     PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
     PREFIX prov: <http://www.w3.org/ns/prov#>
     SELECT ?s ?o (SAMPLE(?sar) AS ?sa) (SAMPLE(?sen) AS ?se) (SAMPLE(?oar) AS ?oa) (SAMPLE(?oen) AS ?oe)
-           (COUNT(DISTINCT ?article) AS ?n)
+           (COUNT(DISTINCT ?article) AS ?n) (GROUP_CONCAT(DISTINCT ?flag; SEPARATOR=" ") AS ?flags)
     WHERE {{
       ?s <{predicate}> ?o .
       ?a rdf:subject ?s ; rdf:predicate <{predicate}> ; rdf:object ?o ; prov:wasDerivedFrom ?article .
       FILTER NOT EXISTS {{ ?a kg:negated true }}
+      OPTIONAL {{ VALUES ?fp {{ kg:former kg:intended kg:uncertain }} ?a ?fp true .
+                 BIND(STRAFTER(STR(?fp), "#") AS ?flag) }}
       OPTIONAL {{ ?s <{RDFS_LABEL}> ?sar FILTER(LANG(?sar) = "ar") }}
       OPTIONAL {{ ?s <{RDFS_LABEL}> ?sen FILTER(LANG(?sen) = "en") }}
       OPTIONAL {{ ?o <{RDFS_LABEL}> ?oar FILTER(LANG(?oar) = "ar") }}
@@ -72,7 +76,7 @@ def pairs(store: GraphStore, relation: str) -> list[Pair]:
 
     return [
         Pair(text(r, "s"), text(r, "o"), text(r, "sa"), text(r, "se"), text(r, "oa"), text(r, "oe"),
-             int(text(r, "n")))
+             int(text(r, "n")), tuple(text(r, "flags").split()))
         for r in rows  # type: ignore[union-attr]
     ]
 
@@ -95,14 +99,15 @@ def run_demo(*, corpus: Path | None, store_path: Path | None, out: Path, echo: C
             raise KGError(f"the corpus {corpus} has problems; run `kg check {corpus}`")
         echo(f"built {corpus} into {store.path}")
         print_stats(report.stats)
-        for relation in DEMO_RELATIONS:
+        for relation, question in DEMO_RELATIONS.items():
             term = ontology.term(relation)
+            arrow = "↔" if term.symmetric else "→"
             echo("")
-            echo(f"{term.label_en} ({term.label_ar}):")
+            echo(f"{question} — {term.label_en} / {term.label_ar}:")
             for p in pairs(store, relation):
-                echo(f"  {p.subject_en or p.subject} → {p.object_en or p.object}   "
-                     f"[{p.subject_ar} ← {p.object_ar}]" if p.subject_ar or p.object_ar else
-                     f"  {p.subject_en or p.subject} → {p.object_en or p.object}")
+                flags = f" ({', '.join(p.flags)})" if p.flags else ""
+                echo(f"  {p.subject_en or p.subject} {arrow} {p.object_en or p.object}{flags}"
+                     f"   |   {p.subject_ar or p.subject} {arrow} {p.object_ar or p.object}")
         write_view(store, out, title="kg demo: seed corpus")
     echo("")
     echo(f"HTML view: {out.resolve()}")
