@@ -7,7 +7,6 @@ version, and an article whose hash is unchanged is not read again. Graphs of art
 the corpora are removed. Nothing is written unless every article is clean.
 
 >>> from pathlib import Path
-from typing import Any
 >>> report = build([Path("seeds")], store=GraphStore())
 >>> report.ok, report.articles
 (True, 1)
@@ -16,11 +15,11 @@ from typing import Any
 from __future__ import annotations
 
 import hashlib
-from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from kg.annotations import ArticleFiles, Corpus, open_corpus
 from kg.errors import KGError
@@ -167,7 +166,8 @@ def store_stats(store: GraphStore) -> dict[str, object]:
 
     def typed(names: frozenset[str]) -> int:
         values = " ".join(f"kg:{n}" for n in sorted(names))
-        return int(rows(f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ VALUES ?t {{ {values} }} ?x a ?t }}")[0]["n"].value)
+        query = f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ VALUES ?t {{ {values} }} ?x a ?t }}"
+        return int(rows(query)[0]["n"].value)
 
     relations = {
         r["p"].value.removeprefix(KG): int(r["n"].value)

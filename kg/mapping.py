@@ -96,8 +96,8 @@ def sentence_span(text: str, start: int, end: int) -> Span:
     begin = 0
     for m in _SENTENCE_END.finditer(text, 0, start):
         begin = m.end()
-    m = _SENTENCE_END.search(text, end)
-    stop = m.end() if m else len(text)
+    after = _SENTENCE_END.search(text, end)
+    stop = after.end() if after else len(text)
     while begin < stop and text[begin].isspace():
         begin += 1
     while stop > begin and text[stop - 1] in " \t\r\n":

@@ -55,7 +55,7 @@ class _Loader(yaml.SafeLoader):
 
 
 def _construct_map(loader: _Loader, node: yaml.MappingNode) -> _Map:
-    value = _Map(loader.construct_mapping(node, deep=True))
+    value = _Map({str(k): v for k, v in loader.construct_mapping(node, deep=True).items()})
     value.line = node.start_mark.line + 1
     return value
 

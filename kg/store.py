@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -115,7 +115,7 @@ class GraphStore:
 
     # -- writing ------------------------------------------------------------------------------------
 
-    def replace(self, graphs: dict[str, Iterable[ox.Quad] | str], *, drop: Iterable[str] = ()) -> None:
+    def replace(self, graphs: Mapping[str, Iterable[ox.Quad] | str], *, drop: Iterable[str] = ()) -> None:
         """Replace the given graphs' contents and drop others, in one transaction.
 
         A graph's contents are quads, or triples already written as N-Triples lines (from
