@@ -54,7 +54,7 @@ WD = "http://www.wikidata.org/entity/"
 _TYPE = NamedNode(RDF + "type")
 _LABEL = NamedNode(RDFS + "label")
 _ALT = NamedNode(SKOS + "altLabel")
-_SENTENCE_END = re.compile(r"[.!?؟\n]+")
+_SENTENCE_END = re.compile(r"[.!?؟]+(?=[\s\"'»)]|$)|\n+")
 _YEAR = re.compile(r"^\d{4}$")
 _YEAR_MONTH = re.compile(r"^\d{4}-\d{2}$")
 
