@@ -15,6 +15,7 @@ the corpora are removed. Nothing is written unless every article is clean.
 from __future__ import annotations
 
 import hashlib
+import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -110,35 +111,81 @@ def build(
     existing = {} if force else store.article_hashes()
     todo = [t for t in tasks if existing.get(article_iri(t[0].id, t[1].config.base)) != t[2]]
     problems: list[Problem] = []
-    graphs: dict[str, str] = {}
-    if progress:
-        progress(0, len(todo))
-    results = _run(todo, workers)
-    for done, ((files, corpus, _), (found, body)) in enumerate(zip(todo, results, strict=True), 1):
-        problems.extend(found)
-        graphs[article_iri(files.id, corpus.config.base)] = body
+    with tempfile.TemporaryDirectory(prefix="kg-build-") as spill_dir:
+        graphs = _Pending(Path(spill_dir))
         if progress:
-            progress(done, len(todo))
-    if any(p.severity == "error" for p in problems):
-        return BuildReport(articles=len(tasks), problems=tuple(problems))
-    from kg.ontology import load_ontology
-
-    ontology = load_ontology()
-    registries: dict[str, list] = {}
-    for corpus in corpora:
-        registries.setdefault(registry_graph(corpus.config.base), []).extend(
-            registry_to_quads(corpus.registry, ontology, base=corpus.config.base))
-    for g, quads in registries.items():
-        graphs[g] = triples_text(dict.fromkeys(quads))
-    removed = [g for g in existing if g not in owners]
-    old_registries = [g for g in store.graphs() if g.endswith("graph/registry") and g not in registries]
-    store.replace(graphs, drop=[*removed, *old_registries])
+            progress(0, len(todo))
+        results = _run(todo, workers)
+        for done, ((files, corpus, _), (found, body)) in enumerate(zip(todo, results, strict=True), 1):
+            problems.extend(found)
+            if not any(p.severity == "error" for p in problems):
+                graphs.add(article_iri(files.id, corpus.config.base), body)
+            if progress:
+                progress(done, len(todo))
+        if any(p.severity == "error" for p in problems):
+            return BuildReport(articles=len(tasks), problems=tuple(problems))
+        removed = [g for g in existing if g not in owners]
+        _write(store, graphs, corpora, removed)
     if out is not None:
         store.dump(out)
     return BuildReport(
         articles=len(tasks), mapped=len(todo), unchanged=len(tasks) - len(todo), removed=len(removed),
         problems=tuple(problems), stats=store_stats(store),
     )
+
+
+#: Up to this much N-Triples text, a build is written in one transaction; above it, in chunks of whole graphs.
+ATOMIC_LIMIT = 64 * 1024 * 1024
+
+
+class _Pending:
+    """The graphs a build will write: kept in memory up to :data:`ATOMIC_LIMIT`, then spilled to chunk files."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.graphs: dict[str, str] = {}
+        self.size = 0
+        self.chunks: list[Path] = []
+        self.names: list[str] = []
+
+    def add(self, graph: str, body: str) -> None:
+        self.names.append(graph)
+        self.graphs[graph] = body
+        self.size += len(body)
+        if self.chunks or self.size > ATOMIC_LIMIT:
+            self.spill(force=not self.chunks)
+
+    def spill(self, *, force: bool = False) -> None:
+        """Write the graphs held in memory as one N-Quads chunk, once there are enough of them (or ``force``)."""
+        if not self.graphs or (not force and self.size < ATOMIC_LIMIT // 2):
+            return
+        chunk = self.folder / f"chunk-{len(self.chunks):05d}.nq"
+        with chunk.open("w", encoding="utf-8") as f:
+            for graph, body in self.graphs.items():
+                f.write(body.replace(" .\n", f" <{graph}> .\n"))  # N-Triples escapes newlines in literals
+        self.chunks.append(chunk)
+        self.graphs.clear()
+        self.size = 0
+
+
+def _write(store: GraphStore, pending: _Pending, corpora: list[Corpus], removed: list[str]) -> None:
+    """Write the mapped graphs, the registry graphs, and drop removed and stale graphs."""
+    from kg.ontology import load_ontology
+
+    ontology = load_ontology()
+    registries: dict[str, list[Any]] = {}
+    for corpus in corpora:
+        registries.setdefault(registry_graph(corpus.config.base), []).extend(
+            registry_to_quads(corpus.registry, ontology, base=corpus.config.base))
+    for g, quads in registries.items():
+        pending.add(g, triples_text(dict.fromkeys(quads)))
+    old_registries = [g for g in store.graphs() if g.endswith("graph/registry") and g not in registries]
+    drop = [*removed, *old_registries]
+    if pending.chunks:
+        pending.spill(force=True)
+        store.replace_in_chunks(pending.chunks, drop=[*pending.names, *drop])
+    else:
+        store.replace(pending.graphs, drop=drop)
 
 
 def _run(todo: list[tuple[ArticleFiles, Corpus, str]], workers: int) -> Iterator[tuple[tuple[Problem, ...], str]]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -136,6 +136,25 @@ class GraphStore:
             self.store.update(";\n".join(parts))
         except (OSError, SyntaxError) as exc:
             raise StoreError(f"writing to the store failed, nothing was changed: {exc}") from None
+
+    def replace_in_chunks(self, chunks: Sequence[Path], *, drop: Iterable[str]) -> None:
+        """Replace large sets of graphs: drop them in one transaction, then load N-Quads chunk files.
+
+        Each chunk holds whole graphs and loads in its own transaction, so a graph is never half written;
+        if the process stops between chunks, the graphs not yet loaded are absent (with no content hash),
+        and the next build maps those articles again.
+        """
+        dropped = [f"DROP SILENT GRAPH <{g}>" for g in drop]
+        done = 0
+        try:
+            if dropped:
+                self.store.update(";\n".join(dropped))
+            for chunk in chunks:
+                self.store.load(path=str(chunk), format=ox.RdfFormat.N_QUADS)
+                done += 1
+        except (OSError, SyntaxError) as exc:
+            raise StoreError(f"writing to the store stopped after {done} of {len(chunks)} chunks: {exc}",
+                             hint="run the build again: it redoes the articles that are missing") from None
 
     def dump(self, path: Path) -> None:
         """Write the whole store to a file; the format comes from the suffix.

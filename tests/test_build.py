@@ -221,3 +221,26 @@ def test_stats_without_a_store_is_a_clear_error(tmp_path: Path):
     result = runner.invoke(app, ["stats", "--store", str(tmp_path / "none")])
     assert result.exit_code == 1
     assert "no store at" in result.stderr and "kg build" in result.stderr
+
+
+def test_large_builds_are_written_in_chunks_of_whole_graphs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    import kg.build
+
+    small = GraphStore()
+    build([DATA / "multi"], store=small)
+    monkeypatch.setattr(kg.build, "ATOMIC_LIMIT", 2000)  # a few graphs per chunk
+    calls: list[int] = []
+    original = GraphStore.replace_in_chunks
+
+    def counting(self, chunks, *, drop):  # type: ignore[no-untyped-def]
+        calls.append(len(chunks))
+        return original(self, chunks, drop=drop)
+
+    monkeypatch.setattr(GraphStore, "replace_in_chunks", counting)
+    with GraphStore(tmp_path / "store") as chunked:
+        first = build([DATA / "multi"], store=chunked, force=True)
+        assert first.ok
+        assert quads(chunked) == quads(small)
+        again = build([DATA / "multi"], store=chunked, force=True)
+        assert again.ok and quads(chunked) == quads(small)
+    assert len(calls) == 2 and calls[0] > 1
