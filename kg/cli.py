@@ -281,13 +281,10 @@ def view(
     """
     from kg.views import write_view
 
-    def split(value: str | None) -> list[str] | None:
-        return [v.strip() for v in value.split(",") if v.strip()] if value else None
-
     with open_store(store, read_only=True) as st:
         try:
-            summary = write_view(st, out, center=center, depth=depth, relations=split(relations),
-                                 actor_types=split(actor_types), since=since, until=until,
+            summary = write_view(st, out, center=center, depth=depth, relations=_names_list(relations),
+                                 actor_types=_names_list(actor_types), since=since, until=until,
                                  min_sources=min_sources, include_places=places, lang=lang, title=title)
         except KGError as exc:
             fail(exc)

@@ -1,0 +1,772 @@
+"""SPARQL over the knowledge graph: ad hoc, from files, or by the name of a saved question.
+
+:func:`run_query` asks the embedded store (a :class:`~kg.store.GraphStore`) or a remote SPARQL 1.1
+endpoint (a URL) the same question in the same way, and returns a :class:`QueryResult` that prints as
+a table, CSV, TSV, SPARQL JSON or Turtle. The union of all article graphs is queried unless
+``graph=`` names some.
+
+Parameters (``params={"group": "LNA"}``, ``kg query … --param group=LNA``) are bound as RDF terms by a
+``VALUES`` clause placed at the start of the query's outermost ``WHERE`` group, never pasted into the
+query text: whatever a value holds (quotes, ``}``, newlines), it stays one term. A value is read as
+
+* an IRI when written ``<…>`` or when it starts with ``http://``, ``https://`` or ``urn:``;
+* an integer (``2``), a decimal (``2.5``) or an ``xsd:date`` (``2016-07-18``) when it looks like one;
+* a literal in N-Triples syntax when it starts with ``"`` (``"2016-07"^^<http://www.w3.org/2001/XMLSchema#gYearMonth>``);
+* a language-tagged literal when it ends in ``@`` and a tag (``قوات حفتر@ar``);
+* else a plain string.
+
+A saved question declares its parameters in its header; a parameter of kind ``actor`` also takes a
+registry id (``lna``) or any label or alias in Arabic or English (``"قوات حفتر"``, ``"Haftar's forces"``),
+resolved to one actor before the query runs (an unknown or ambiguous name is an error that lists the
+candidates).
+
+>>> from kg.store import GraphStore
+>>> store = GraphStore()
+>>> run_query(store, "ASK { ?s ?p ?o }").boolean
+False
+>>> run_query(store, "SELECT ?x WHERE { }", params={"x": 'a "quoted" } value'}).format("tsv").splitlines()
+['?x', '"a \\\\"quoted\\\\" } value"']
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import difflib
+import io
+import json
+import multiprocessing
+import re
+import threading
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal, TypeAlias
+
+import pyoxigraph as ox
+
+from kg.errors import QueryError
+
+if TYPE_CHECKING:
+    from kg.store import GraphStore
+
+KG = "https://w3id.org/kg/ontology#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+#: The default base of instance IRIs (actors, places, articles), shown as ``id:`` in tables.
+ID_BASE = "https://w3id.org/kg/id/"
+FORMATS = ("table", "csv", "tsv", "json", "turtle", "ntriples")
+
+Term: TypeAlias = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+Kind: TypeAlias = Literal["select", "ask", "graph"]
+
+_SYNTAX = re.compile(r"error at (\d+):(\d+): ?(.*)", re.S)
+_TOKEN = re.compile(
+    r"""(?P<comment>\#[^\n]*)
+      | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''
+                  |"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
+      | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+      | (?P<var>[?$][A-Za-z0-9_\u00B7\u00C0-\uFFFF]+)
+      | (?P<word>[A-Za-z_][A-Za-z0-9_\-]*(?::[\w.\-%]*)?)
+      | (?P<open>\{) | (?P<close>\})
+      | (?P<space>\s+)
+      | (?P<other>.)""",
+    re.X | re.S,
+)
+_FORMS = {"SELECT": "select", "ASK": "ask", "CONSTRUCT": "graph", "DESCRIBE": "graph"}
+_UPDATES = {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
+_IRI_START = re.compile(r"^(?:https?://|urn:)\S+$", re.I)
+_LANG = re.compile(r"^(.+)@([A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*)$", re.S)
+_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
+_HEADER = re.compile(r"^#\s*(title|description|param)\s*:\s*(.*)$")
+_PARAM = re.compile(r"^(\w+)\s*(?:\(([^)]*)\))?\s*(?:[—–-]+\s*(.*))?$")
+PARAM_KINDS = ("actor", "relation", "integer", "text", "iri", "any")
+
+
+# -- results -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class QueryResult:
+    """The answer to one query: rows of a SELECT, the truth of an ASK, or the triples of a graph query."""
+
+    kind: Kind
+    variables: list[str] = field(default_factory=list)
+    rows: list[tuple[Term | None, ...]] = field(default_factory=list)
+    boolean: bool | None = None
+    triples: list[ox.Triple] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.triples) if self.kind == "graph" else len(self.rows)
+
+    def records(self) -> list[dict[str, str | None]]:
+        """The rows as dicts of plain strings (IRIs, lexical forms); ``None`` when unbound.
+
+        >>> r = QueryResult("select", ["x"], [(ox.Literal("سرايا", language="ar"),)])
+        >>> r.records()
+        [{'x': 'سرايا'}]
+        """
+        if self.kind == "graph":
+            return [{"subject": _plain(t.subject), "predicate": _plain(t.predicate), "object": _plain(t.object)}
+                    for t in self.triples]
+        return [{v: _plain(t) for v, t in zip(self.variables, row, strict=True)} for row in self.rows]
+
+    def format(self, fmt: str = "table") -> str:
+        """The result as ``table``, ``csv``, ``tsv``, ``json`` (SPARQL 1.1 Query Results JSON), ``turtle``
+        or ``ntriples``. Graph results print as Turtle for ``table``, JSON-LD for ``json`` and a
+        subject/predicate/object table for ``csv``/``tsv``."""
+        if fmt not in FORMATS:
+            raise QueryError(f"unknown format {fmt!r}", hint=f"use one of {', '.join(FORMATS)}")
+        if self.kind == "graph":
+            return self._format_graph(fmt)
+        if fmt in ("turtle", "ntriples"):
+            raise QueryError(f"--format {fmt} is for CONSTRUCT and DESCRIBE results",
+                             hint="use table, csv, tsv or json")
+        if self.kind == "ask":
+            if fmt == "json":
+                return json.dumps({"head": {}, "boolean": bool(self.boolean)})
+            return ("true" if self.boolean else "false") + ("" if fmt == "table" else "\n")
+        if fmt == "json":
+            return json.dumps(
+                {"head": {"vars": self.variables},
+                 "results": {"bindings": [{v: _json_term(t) for v, t in zip(self.variables, row, strict=True)
+                                           if t is not None} for row in self.rows]}},
+                ensure_ascii=False, indent=2)
+        if fmt == "csv":
+            out = io.StringIO()
+            writer = csv.writer(out, lineterminator="\r\n")
+            writer.writerow(self.variables)
+            writer.writerows([_csv_term(t) for t in row] for row in self.rows)
+            return out.getvalue()
+        if fmt == "tsv":
+            lines = ["\t".join(f"?{v}" for v in self.variables)]
+            lines += ["\t".join("" if t is None else str(t) for t in row) for row in self.rows]
+            return "\n".join(lines) + "\n"
+        return table(self.variables, [[_display(t) for t in row] for row in self.rows])
+
+    def _format_graph(self, fmt: str) -> str:
+        if fmt in ("csv", "tsv"):
+            rows = [(t.subject, t.predicate, t.object) for t in self.triples]
+            return QueryResult("select", ["subject", "predicate", "object"], list(rows)).format(fmt)
+        rdf_format = {"json": ox.RdfFormat.JSON_LD, "ntriples": ox.RdfFormat.N_TRIPLES}.get(fmt, ox.RdfFormat.TURTLE)
+        from kg.store import PREFIXES
+
+        quads = (ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in dict.fromkeys(self.triples))
+        prefixes = None if rdf_format is ox.RdfFormat.N_TRIPLES else PREFIXES
+        data = ox.serialize(quads, format=rdf_format, prefixes=prefixes) or b""
+        return data.decode("utf-8")
+
+
+def display_prefixes() -> dict[str, str]:
+    from kg.store import PREFIXES
+
+    return {**PREFIXES, "id": ID_BASE}
+
+
+def _plain(term: Term | None) -> str | None:
+    if term is None:
+        return None
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    if isinstance(term, ox.Triple):
+        return str(term)
+    return term.value
+
+
+def _csv_term(term: Term | None) -> str:
+    return "" if term is None else _plain(term) or ""
+
+
+def _json_term(term: Term) -> dict[str, object]:
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Triple):
+        return {"type": "triple", "value": {"subject": _json_term(term.subject),
+                                            "predicate": _json_term(term.predicate),
+                                            "object": _json_term(term.object)}}
+    out: dict[str, object] = {"type": "literal", "value": term.value}
+    if term.language:
+        out["xml:lang"] = term.language
+    elif term.datatype.value != XSD + "string":
+        out["datatype"] = term.datatype.value
+    return out
+
+
+def _display(term: Term | None) -> str:
+    """A cell of a table: IRIs with a prefix where one fits, literals as their text."""
+    if term is None:
+        return ""
+    if isinstance(term, ox.NamedNode):
+        for prefix, ns in display_prefixes().items():
+            if term.value.startswith(ns) and len(term.value) > len(ns):
+                return f"{prefix}:{term.value[len(ns):]}"
+        return f"<{term.value}>"
+    if isinstance(term, ox.Literal):
+        return term.value
+    return _plain(term) or ""
+
+
+def _width(text: str) -> int:
+    """Columns a string takes in a terminal (combining marks take none, wide characters two)."""
+    return sum(0 if unicodedata.combining(c) or unicodedata.category(c) == "Cf"
+               else 2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _clip(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    if _width(text) <= limit:
+        return text
+    out, used = [], 0
+    for c in text:
+        used += _width(c)
+        if used > limit - 1:
+            break
+        out.append(c)
+    return "".join(out) + "…"
+
+
+def table(headers: list[str], rows: list[list[str]], *, max_width: int = 48) -> str:
+    """A plain-text table, padded by display width (Arabic and wide characters line up).
+
+    >>> print(table(["name", "n"], [["سرايا الدفاع", "2"]]))
+    name          n
+    ------------  -
+    سرايا الدفاع  2
+    (1 row)
+    """
+    cells = [[_clip(c, max_width) for c in row] for row in rows]
+    widths = [max([_width(h)] + [_width(r[i]) for r in cells]) for i, h in enumerate(headers)]
+
+    def line(values: list[str]) -> str:
+        return "  ".join(v + " " * (w - _width(v)) for v, w in zip(values, widths, strict=True)).rstrip()
+
+    out = [line(headers), line(["-" * w for w in widths])] + [line(r) for r in cells]
+    out.append(f"({len(rows)} row{'' if len(rows) == 1 else 's'})")
+    return "\n".join(out)
+
+
+# -- saved questions ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Param:
+    """A parameter of a saved question, from a ``# param: name (kind, default V, optional) — help`` line."""
+
+    name: str
+    kind: str = "any"
+    default: str | None = None
+    required: bool = True
+    help: str = ""
+
+
+@dataclass(frozen=True)
+class SavedQuery:
+    """A question kept in ``kg/queries/NAME.rq`` with a title, a description and its parameters."""
+
+    name: str
+    title: str
+    description: str
+    params: tuple[Param, ...]
+    text: str
+
+    def param(self, name: str) -> Param | None:
+        return next((p for p in self.params if p.name == name), None)
+
+
+def parse_saved(name: str, text: str) -> SavedQuery:
+    """Read a saved question's header (comment lines before the query).
+
+    >>> q = parse_saved("x", "# title: T\\n# description: D\\n# param: min (integer, default 2) — at least\\nASK {}")
+    >>> q.title, q.params[0].kind, q.params[0].default, q.params[0].required
+    ('T', 'integer', '2', False)
+    """
+    title, description, params = "", [], []  # type: tuple[str, list[str], list[Param]]
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line.startswith("#"):
+            if line:
+                break
+            continue
+        m = _HEADER.match(line)
+        if m is None:
+            if description and line.lstrip("#").strip():
+                description.append(line.lstrip("#").strip())
+            continue
+        key, value = m.group(1), m.group(2).strip()
+        if key == "title":
+            title = value
+        elif key == "description":
+            description.append(value)
+        else:
+            pm = _PARAM.match(value)
+            if pm is None:
+                raise QueryError(f"saved query {name}: cannot read the parameter line {value!r}",
+                                 hint="write `# param: NAME (KIND[, default VALUE][, optional]) — help`")
+            kind, default, required = "any", None, True
+            for part in (p.strip() for p in (pm.group(2) or "").split(",")):
+                if part in PARAM_KINDS:
+                    kind = part
+                elif part.startswith("default "):
+                    default, required = part[len("default "):].strip(), False
+                elif part == "optional":
+                    required = False
+            params.append(Param(pm.group(1), kind, default, required, (pm.group(3) or "").strip()))
+    if not title:
+        raise QueryError(f"saved query {name} has no `# title:` line")
+    return SavedQuery(name, title, " ".join(description), tuple(params), text)
+
+
+def saved_queries() -> dict[str, SavedQuery]:
+    """Every saved question of ``kg/queries``, by name (the file name without ``.rq``)."""
+    folder = resources.files("kg") / "queries"
+    out = {}
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".rq"):
+            name = entry.name[:-3]
+            out[name] = parse_saved(name, entry.read_text(encoding="utf-8"))
+    return out
+
+
+def load_query(query: str) -> tuple[str, SavedQuery | None]:
+    """SPARQL text from text, ``@file.rq`` or a saved question's name.
+
+    >>> load_query("commanders")[1].title
+    'Commanders of a group'
+    >>> load_query("comanders")
+    Traceback (most recent call last):
+    kg.errors.QueryError: no saved query named 'comanders' (did you mean commanders? `kg query --list` shows all)
+    """
+    if query.startswith("@"):
+        path = Path(query[1:])
+        try:
+            return path.read_text(encoding="utf-8-sig"), None
+        except OSError as exc:
+            raise QueryError(f"cannot read {path}: {exc.strerror or exc}") from None
+    text = query.strip()
+    if _NAME.match(text) and text.upper() not in {*_FORMS, *_UPDATES, "PREFIX", "BASE"}:
+        saved = saved_queries()
+        if text in saved:
+            return saved[text].text, saved[text]
+        close = difflib.get_close_matches(text, list(saved), n=3, cutoff=0.6)
+        hint = (f"did you mean {', '.join(close)}? " if close else "") + "`kg query --list` shows all"
+        raise QueryError(f"no saved query named {text!r}", hint=hint)
+    return query, None
+
+
+# -- parameters --------------------------------------------------------------------------------------
+
+
+def parse_term(value: str) -> ox.NamedNode | ox.Literal:
+    """A parameter value as one RDF term (see the module docstring for the rules).
+
+    >>> parse_term("<https://w3id.org/kg/id/actor/lna>").value
+    'https://w3id.org/kg/id/actor/lna'
+    >>> parse_term("2").datatype.value, parse_term("قوات حفتر@ar").language, parse_term('x" } .').value
+    ('http://www.w3.org/2001/XMLSchema#integer', 'ar', 'x" } .')
+    """
+    try:
+        if value.startswith("<") and value.endswith(">"):
+            return ox.NamedNode(value[1:-1])
+        if _IRI_START.match(value):
+            return ox.NamedNode(value)
+    except ValueError as exc:
+        raise QueryError(f"{value!r} is not a valid IRI: {exc}") from None
+    if re.fullmatch(r"[+-]?\d+", value):
+        return ox.Literal(value, datatype=ox.NamedNode(XSD + "integer"))
+    if re.fullmatch(r"[+-]?\d*\.\d+", value):
+        return ox.Literal(value, datatype=ox.NamedNode(XSD + "decimal"))
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return ox.Literal(value, datatype=ox.NamedNode(XSD + "date"))
+    if value.startswith('"'):
+        try:
+            quads = list(ox.parse(f"<urn:kg:s> <urn:kg:p> {value} .", format=ox.RdfFormat.N_TRIPLES))
+        except SyntaxError as exc:
+            raise QueryError(f"{value!r} is not a literal in N-Triples syntax: {exc}") from None
+        if len(quads) != 1 or not isinstance(quads[0].object, ox.Literal):
+            raise QueryError(f"{value!r} is not one literal")
+        return quads[0].object
+    m = _LANG.match(value)
+    if m and not m.group(1).endswith(" "):
+        return ox.Literal(m.group(1), language=m.group(2).lower())
+    return ox.Literal(value)
+
+
+def parse_params(items: list[str]) -> dict[str, str]:
+    """``["name=value", …]`` (the CLI's ``--param``) as a dict.
+
+    >>> parse_params(["group=LNA", "q=a=b"])
+    {'group': 'LNA', 'q': 'a=b'}
+    """
+    out = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        name = name.strip().lstrip("?$")
+        if not sep or not re.fullmatch(r"\w+", name):
+            raise QueryError(f"--param {item!r} is not NAME=VALUE", hint="for example --param group=LNA")
+        out[name] = value
+    return out
+
+
+def _param_term(source: GraphStore | str, param: Param | None, value: str | Term) -> Term:
+    if not isinstance(value, str):
+        return value
+    kind = param.kind if param else "any"
+    if kind == "actor":
+        return resolve_actor(source, value)
+    if kind == "relation":
+        if value.startswith(("<", "http")):
+            return parse_term(value)
+        name = value.split(":")[-1]
+        if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", name):
+            raise QueryError(f"{value!r} is not a relation name", hint="for example commands, supports, hostileTo")
+        return ox.NamedNode(KG + name)
+    if kind == "integer":
+        if not re.fullmatch(r"[+-]?\d+", value.strip()):
+            raise QueryError(f"parameter {param.name if param else ''} must be a whole number, not {value!r}")
+        return ox.Literal(value.strip(), datatype=ox.NamedNode(XSD + "integer"))
+    if kind == "text":
+        m = _LANG.match(value)
+        return ox.Literal(m.group(1), language=m.group(2).lower()) if m else ox.Literal(value)
+    term = parse_term(value)
+    if kind == "iri" and not isinstance(term, ox.NamedNode):
+        raise QueryError(f"parameter {param.name if param else ''} must be an IRI, not {value!r}")
+    return term
+
+
+_LABELS = """SELECT DISTINCT ?e ?name WHERE {
+  ?e <http://www.w3.org/2000/01/rdf-schema#label>|<http://www.w3.org/2004/02/skos/core#altLabel> ?name
+  FILTER(isIRI(?e))
+}"""
+_EXACT = """SELECT DISTINCT ?e ?name WHERE {
+  ?e <http://www.w3.org/2000/01/rdf-schema#label>|<http://www.w3.org/2004/02/skos/core#altLabel> ?name
+  FILTER(isIRI(?e) && (STR(?name) = ?value || STRENDS(STR(?e), CONCAT("/", ?value))))
+}"""
+
+
+def _names(result: QueryResult) -> dict[str, set[str]]:
+    names: dict[str, set[str]] = {}
+    for e, name in result.rows:
+        if isinstance(e, ox.NamedNode) and isinstance(name, ox.Literal):
+            names.setdefault(e.value, set()).add(name.value)
+    return names
+
+
+def resolve_actor(source: GraphStore | str, value: str) -> ox.NamedNode:
+    """The node a name denotes: an IRI as given, else a registry id, a label or an alias (either language),
+    matched exactly, then with spelling folded, then as whole words of one label ("الغرياني").
+
+    >>> from kg.store import GraphStore
+    >>> resolve_actor(GraphStore(), "<https://w3id.org/kg/id/actor/lna>").value
+    'https://w3id.org/kg/id/actor/lna'
+    """
+    from kg.resolve import normalize_name
+
+    text = value.strip()
+    if (text.startswith("<") and text.endswith(">")) or _IRI_START.match(text):
+        term = parse_term(text)
+        if isinstance(term, ox.NamedNode):
+            return term
+    key = normalize_name(text)
+    exact = _names(_execute(source, bind_values(_EXACT, {"value": ox.Literal(text)}), "select", None, None))
+    stages = [(exact, (lambda iri, ns: text in ns, lambda iri, ns: iri.rsplit("/", 1)[-1] == text))]
+    names: dict[str, set[str]] = {}
+    for stage in range(2):
+        if stage == 1:
+            try:
+                names = _names(_execute(source, _LABELS, "select", None, None))
+            except QueryError as exc:
+                raise QueryError(f"no label or id is exactly {text!r}, and the names could not be listed: {exc}",
+                                 hint="give the exact label or the IRI") from None
+            stages.append((names, (lambda iri, ns: key in {normalize_name(n) for n in ns},
+                                   lambda iri, ns: bool(key) and any(f" {key} " in f" {normalize_name(n)} "
+                                                                     for n in ns))))
+        pool, tests = stages[stage]
+        for test in tests:
+            found = sorted(iri for iri, ns in pool.items() if test(iri, ns))
+            if len(found) == 1:
+                return ox.NamedNode(found[0])
+            if len(found) > 1:
+                shown = "; ".join(f"{_display(ox.NamedNode(i))} ({', '.join(sorted(pool[i])[:2])})"
+                                  for i in found[:5])
+                raise QueryError(f"{text!r} names {len(found)} actors: {shown}", hint="give one of these IRIs")
+    every = sorted({n for ns in names.values() for n in ns})
+    close = difflib.get_close_matches(text, every, n=4, cutoff=0.6)
+    hint = f"did you mean {', '.join(close)}?" if close else "give an IRI, a registry id or a label in the graph"
+    raise QueryError(f"no actor, place or source named {text!r}", hint=hint)
+
+
+# -- query text --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Parsed:
+    kind: Kind
+    where: int | None  # index just after the outermost WHERE group's "{"
+    variables: frozenset[str]
+
+
+def _scan(text: str) -> _Parsed:
+    """The query form, where its WHERE group opens, and the variables it names (outside strings)."""
+    tokens = [(m.lastgroup, m.group(), m.end()) for m in _TOKEN.finditer(text)]
+    code = [t for t in tokens if t[0] not in ("comment", "space")]
+    variables = frozenset(t[1][1:] for t in code if t[0] == "var")
+    for i, (group, value, _end) in enumerate(code):
+        if group != "word":
+            continue
+        word = value.upper()
+        if word in _UPDATES:
+            raise QueryError(f"this is a SPARQL update ({word}), and kg query only reads",
+                             hint="use kg build to change the store")
+        if word not in _FORMS:
+            continue
+        kind: Kind = _FORMS[word]  # type: ignore[assignment]
+        rest = code[i + 1:]
+        if word == "CONSTRUCT" and rest and rest[0][0] == "open":
+            depth, skip = 0, len(rest)
+            for n, tok in enumerate(rest):
+                depth += {"open": 1, "close": -1}.get(tok[0] or "", 0)
+                if depth == 0:
+                    skip = n + 1
+                    break
+            rest = rest[skip:]
+        elif word == "CONSTRUCT":
+            return _Parsed(kind, None, variables)  # CONSTRUCT WHERE { … }: no group to bind in
+        where = next((end for group, _v, end in rest if group == "open"), None)
+        return _Parsed(kind, where, variables)
+    raise QueryError("not a SPARQL query: no SELECT, ASK, CONSTRUCT or DESCRIBE",
+                     hint="give SPARQL text, @file.rq or a saved query name (`kg query --list`)")
+
+
+def bind_values(query: str, bindings: dict[str, Term]) -> str:
+    """The query with ``VALUES`` binding each variable, at the start of its outermost WHERE group.
+
+    Terms are written by pyoxigraph in N-Triples syntax (escaped), so no value can change the query.
+
+    >>> bind_values("SELECT ?s WHERE { ?s ?p ?o }", {"o": ox.Literal('"}')})
+    'SELECT ?s WHERE {\\nVALUES (?o) { ("\\\\"}") }\\n ?s ?p ?o }'
+    """
+    if not bindings:
+        return query
+    parsed = _scan(query)
+    unknown = sorted(set(bindings) - parsed.variables)
+    if unknown:
+        raise QueryError(f"the query has no variable ?{unknown[0]} to bind",
+                         hint=f"its variables: {', '.join('?' + v for v in sorted(parsed.variables)) or 'none'}")
+    if parsed.where is None:
+        raise QueryError("cannot bind parameters in a query without a WHERE group",
+                         hint="write CONSTRUCT { … } WHERE { … } or DESCRIBE ?x WHERE { … }")
+    names = " ".join(f"?{n}" for n in bindings)
+    values = " ".join(str(t) for t in bindings.values())
+    return f"{query[:parsed.where]}\nVALUES ({names}) {{ ({values}) }}\n{query[parsed.where:]}"
+
+
+def query_kind(query: str) -> Kind:
+    """``select``, ``ask`` or ``graph`` (CONSTRUCT, DESCRIBE).
+
+    >>> query_kind("PREFIX x: <urn:x:> # SELECT\\nCONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+    'graph'
+    """
+    return _scan(query).kind
+
+
+def syntax_error(exc: SyntaxError, query: str) -> QueryError:
+    """pyoxigraph's parse error as one line naming line and column."""
+    message = " ".join(str(exc).split())
+    m = _SYNTAX.match(message)
+    if m:
+        line, col, what = int(m.group(1)), int(m.group(2)), m.group(3)
+        if "Prefix not found" in what:
+            what = "a prefix that is not declared (add PREFIX name: <IRI>)"
+        elif len(what) > 120:
+            what = what[:120].rsplit(" ", 1)[0] + " …"
+        lines = query.splitlines()
+        near = lines[line - 1].strip() if 0 < line <= len(lines) else ""
+        return QueryError(f"SPARQL syntax error at line {line}, column {col}: {what}"
+                          + (f" (near: {_clip(near, 60)})" if near else ""))
+    return QueryError(f"SPARQL syntax error: {message}")
+
+
+# -- running -----------------------------------------------------------------------------------------
+
+
+def run_query(
+    source: GraphStore | str,
+    query: str,
+    *,
+    params: Mapping[str, str | Term] | None = None,
+    graph: str | list[str] | None = None,
+    timeout: float | None = None,
+) -> QueryResult:
+    """Run SPARQL text, ``@file.rq`` or a saved question on a store or a SPARQL endpoint URL.
+
+    ``graph`` limits the default graph to those article graphs (else: the union of all graphs).
+    ``timeout`` (seconds) stops the query: locally it runs in a child process that is killed at the
+    deadline; remotely it bounds the wait for the server (the server's own limit applies too).
+    """
+    text, saved = load_query(query)
+    bindings = _bindings(source, text, saved, params or {})
+    text = bind_values(text, bindings)
+    kind = query_kind(text)
+    graphs = [graph] if isinstance(graph, str) else list(graph) if graph else None
+    return _execute(source, text, kind, graphs, timeout)
+
+
+def _bindings(source: GraphStore | str, text: str, saved: SavedQuery | None,
+              params: Mapping[str, str | Term]) -> dict[str, Term]:
+    if saved is None:
+        return {name: parse_term(v) if isinstance(v, str) else v for name, v in params.items()}
+    unknown = sorted(set(params) - {p.name for p in saved.params})
+    if unknown:
+        names = ", ".join(p.name for p in saved.params) or "none"
+        raise QueryError(f"saved query {saved.name} has no parameter {unknown[0]!r}", hint=f"its parameters: {names}")
+    out: dict[str, Term] = {}
+    for p in saved.params:
+        value = params.get(p.name, p.default)
+        if value is None:
+            if p.required:
+                raise QueryError(f"saved query {saved.name} needs --param {p.name}=…", hint=p.help or None)
+            continue
+        out[p.name] = _param_term(source, p, value)
+    return out
+
+
+def _execute(source: GraphStore | str, text: str, kind: Kind, graphs: list[str] | None,
+             timeout: float | None) -> QueryResult:
+    if isinstance(source, str):
+        from kg.remote import query_endpoint
+
+        return query_endpoint(source, declare_prefixes(text), kind=kind, graphs=graphs, timeout=timeout)
+    if timeout is None:
+        try:
+            return _materialize(_evaluate(source.store, text, graphs), kind)
+        except SyntaxError as exc:
+            raise syntax_error(exc, text) from None
+        except (OSError, RuntimeError, ValueError) as exc:
+            raise QueryError(f"the query failed: {' '.join(str(exc).split())}") from None
+    return _run_with_deadline(source, text, kind, graphs, timeout)
+
+
+def _evaluate(store: ox.Store, text: str, graphs: list[str] | None
+              ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+    from kg.store import PREFIXES
+
+    if graphs:
+        return store.query(text, prefixes=PREFIXES, default_graph=[ox.NamedNode(g) for g in graphs])
+    return store.query(text, prefixes=PREFIXES, use_default_graph_as_union=True)
+
+
+def declare_prefixes(query: str) -> str:
+    """The query with ``PREFIX`` lines for the usual prefixes it uses without declaring (on its first line,
+    so that line numbers stay; the embedded store knows them without this).
+
+    >>> declare_prefixes("SELECT ?c WHERE { ?c kg:commands ?g }")
+    'PREFIX kg: <https://w3id.org/kg/ontology#> SELECT ?c WHERE { ?c kg:commands ?g }'
+    """
+    from kg.store import PREFIXES
+
+    words = [m.group() for m in _TOKEN.finditer(query) if m.lastgroup == "word"]
+    declared = {nxt.split(":")[0].lower() for w, nxt in zip(words, words[1:], strict=False) if w.upper() == "PREFIX"}
+    used = {w.split(":")[0] for w in words if ":" in w}
+    missing = [p for p in PREFIXES if p in used and p.lower() not in declared]
+    return "".join(f"PREFIX {p}: <{PREFIXES[p]}> " for p in missing) + query
+
+
+def _materialize(answer: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, kind: Kind) -> QueryResult:
+    if isinstance(answer, ox.QueryBoolean):
+        return QueryResult("ask", boolean=bool(answer))
+    if isinstance(answer, ox.QuerySolutions):
+        variables = [v.value for v in answer.variables]
+        rows = [tuple(sol[i] for i in range(len(variables))) for sol in answer]
+        return QueryResult("select", variables, rows)
+    return QueryResult("graph", triples=list(answer))
+
+
+def from_serialized(kind: Kind, data: bytes, media_type: str) -> QueryResult:
+    """A result from SPARQL results (JSON, XML, TSV) or RDF bytes, by media type."""
+    if kind == "graph" or ox.RdfFormat.from_media_type(media_type) is not None:
+        rdf = ox.RdfFormat.from_media_type(media_type) or ox.RdfFormat.N_TRIPLES
+        quads = ox.parse(data, format=rdf)
+        return QueryResult("graph", triples=[q.triple for q in quads])
+    fmt = ox.QueryResultsFormat.from_media_type(media_type) or ox.QueryResultsFormat.JSON
+    return _materialize(ox.parse_query_results(data, format=fmt), kind)
+
+
+# A local query with a deadline runs in a forked child (the in-memory store is shared copy-on-write; an
+# on-disk store is reopened read-only) and the child is killed at the deadline: pyoxigraph cannot cancel
+# a running query, and a thread could only be abandoned, still computing.
+
+
+def _child(store: ox.Store | None, path: str | None, text: str, graphs: list[str] | None, conn: object) -> None:
+    send = conn.send_bytes  # type: ignore[attr-defined]
+    try:
+        st = ox.Store.read_only(path) if path else store
+        answer = _evaluate(st, text, graphs)  # type: ignore[arg-type]
+        if isinstance(answer, ox.QueryTriples):
+            send(b"G" + (answer.serialize(format=ox.RdfFormat.N_TRIPLES) or b""))
+        else:
+            send(b"R" + (answer.serialize(format=ox.QueryResultsFormat.JSON) or b""))
+    except SyntaxError as exc:
+        send(b"S" + str(exc).encode("utf-8"))
+    except Exception as exc:  # noqa: BLE001 - every failure goes back to the parent as one message
+        send(b"E" + " ".join(str(exc).split()).encode("utf-8"))
+
+
+def _run_with_deadline(source: GraphStore, text: str, kind: Kind, graphs: list[str] | None,
+                       timeout: float) -> QueryResult:
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return _run_in_thread(source, text, kind, graphs, timeout)
+    if source.path is not None:
+        with contextlib.suppress(OSError, RuntimeError):  # a read-only store has nothing to flush
+            source.store.flush()
+    ctx = multiprocessing.get_context("fork")
+    recv, send = ctx.Pipe(duplex=False)
+    path = str(source.path) if source.path is not None else None
+    proc = ctx.Process(target=_child, args=(None if path else source.store, path, text, graphs, send), daemon=True)
+    proc.start()
+    send.close()
+    try:
+        if not recv.poll(timeout):
+            raise QueryError(f"the query ran past the time limit of {timeout:g} s and was stopped",
+                             hint="narrow it (LIMIT, more specific patterns) or raise --timeout")
+        try:
+            message = recv.recv_bytes()
+        except EOFError:
+            raise QueryError(f"the query process ended without an answer (exit code {proc.exitcode})") from None
+    finally:
+        if proc.is_alive():
+            proc.kill()
+        proc.join()
+        recv.close()
+    tag, data = message[:1], message[1:]
+    if tag == b"S":
+        raise syntax_error(SyntaxError(data.decode("utf-8")), text)
+    if tag == b"E":
+        raise QueryError(f"the query failed: {data.decode('utf-8')}")
+    if tag == b"G":
+        return from_serialized("graph", data, "application/n-triples")
+    return from_serialized(kind, data, "application/sparql-results+json")
+
+
+def _run_in_thread(source: GraphStore, text: str, kind: Kind, graphs: list[str] | None,
+                   timeout: float) -> QueryResult:
+    """Without fork (Windows): the caller gets control back at the deadline; the query finishes unseen."""
+    box: list[QueryResult | BaseException] = []
+
+    def work() -> None:
+        try:
+            box.append(_execute(source, text, kind, graphs, None))
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller
+            box.append(exc)
+
+    worker = threading.Thread(target=work, daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if not box:
+        raise QueryError(f"the query ran past the time limit of {timeout:g} s",
+                         hint="narrow it (LIMIT, more specific patterns) or raise --timeout")
+    if isinstance(box[0], BaseException):
+        raise box[0]
+    return box[0]

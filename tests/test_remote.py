@@ -1,0 +1,175 @@
+"""kg.remote: push the store into a real Oxigraph server and ask it the same questions."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pyoxigraph as ox
+import pytest
+from typer.testing import CliRunner
+
+from kg.cli import app
+from kg.errors import QueryError, StoreError
+from kg.query import run_query, saved_queries
+from kg.remote import endpoint_urls, push, remote_graphs
+from kg.serve import SparqlServer, free_port
+from kg.store import GraphStore
+
+runner = CliRunner()
+COUNT_ALL = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+SEED_PARAMS = {"group": "BDB", "actor": "Khalifa Haftar", "x": "BRSC", "y": "غرفة عمليات أجدابيا",
+               "claimant": "مصادر من سرايا الدفاع"}
+MULTI_PARAMS = {"group": "السرايا", "actor": "LNA", "x": "BDB", "y": "GNA", "claimant": "Al Jazeera"}
+
+
+def no_sleep(seconds: float) -> None:
+    pass
+
+
+def assert_same_answers(url: str, store: GraphStore, params: dict[str, str]) -> None:
+    for name, saved in saved_queries().items():
+        given = {p.name: params[p.name] for p in saved.params if p.required}
+        local = run_query(store, name, params=given)
+        remote = run_query(url, name, params=given)
+        assert remote.variables == local.variables, name
+        assert remote.rows == local.rows, name
+        optional = {p.name: params[p.name] for p in saved.params if not p.required and p.name in params}
+        if optional:
+            both = {**given, **optional}
+            assert run_query(url, name, params=both).rows == run_query(store, name, params=both).rows, name
+
+
+def test_push_the_seed_then_every_saved_question_answers_the_same(oxigraph_server, seed_store):
+    report = push(seed_store, oxigraph_server)
+    assert report.graphs == len(seed_store.graphs()) and report.triples == len(seed_store)
+    assert report.union_default is True and report.retries == 0
+    assert remote_graphs(oxigraph_server) == set(seed_store.graphs())
+    assert run_query(oxigraph_server, COUNT_ALL).records()[0]["n"] == str(len(seed_store))
+    assert_same_answers(oxigraph_server, seed_store, SEED_PARAMS)
+    # ad hoc SPARQL with a bound parameter, and the --graph limit, the same way
+    query = "SELECT ?name WHERE { ?c kg:commands ?g ; rdfs:label ?name } ORDER BY ?name"
+    g = "https://w3id.org/kg/id/actor/bdb"
+    assert run_query(oxigraph_server, query, params={"g": g}).rows == run_query(seed_store, query, params={"g": g}).rows
+    article = seed_store.graphs()[0]
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    assert run_query(oxigraph_server, count, graph=article).rows == run_query(seed_store, count, graph=article).rows
+
+
+def test_push_the_multi_fixture_and_compare_cross_article_answers(oxigraph_server, multi_store):
+    report = push(multi_store, oxigraph_server, batch_size=1)
+    assert report.requests == report.graphs  # one graph per request, never split
+    assert_same_answers(oxigraph_server, multi_store, MULTI_PARAMS)
+    assert run_query(oxigraph_server, "corroborated").rows == run_query(multi_store, "corroborated").rows
+    assert len(run_query(oxigraph_server, "corroborated")) == 5
+
+
+def test_a_second_push_needs_replace_and_replace_does_not_duplicate(oxigraph_server, multi_store, tmp_path):
+    push(multi_store, oxigraph_server)
+    with pytest.raises(StoreError, match="already holds .* --replace"):
+        push(multi_store, oxigraph_server)
+    # a changed graph is replaced, not merged (graphs the store lacks are left alone)
+    changed = GraphStore()
+    changed.store.extend(multi_store.quads())
+    graph = multi_store.graphs()[0]
+    changed.replace({graph: list(changed.store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))[:10]})
+    report = push(changed, oxigraph_server, replace=True)
+    assert report.triples == len(changed)
+    assert run_query(oxigraph_server, COUNT_ALL).records()[0]["n"] == str(len(changed))
+
+
+def test_push_refused_by_a_read_only_server_says_so(seed_store_dir, seed_store, tmp_path):
+    copy = tmp_path / "store"
+    shutil.copytree(seed_store_dir, copy)
+    with SparqlServer(copy, port=free_port()) as server, \
+            pytest.raises(StoreError, match="refused the update \\(403\\).*read-only"):
+        push(seed_store, server.base, replace=True, sleep=no_sleep)
+
+
+def test_push_to_nothing_says_unreachable_after_retries(seed_store):
+    slept: list[float] = []
+    with pytest.raises(StoreError, match="cannot reach the SPARQL server .*is the server running"):
+        push(seed_store, f"http://127.0.0.1:{free_port()}", replace=True, retries=3, sleep=slept.append)
+    assert slept == [0.5, 1.0, 2.0]
+    with pytest.raises(QueryError, match="cannot reach the SPARQL endpoint"):
+        run_query(f"http://127.0.0.1:{free_port()}/query", "ASK {}")
+
+
+class _Flaky(BaseHTTPRequestHandler):
+    """Answers queries; fails the first two updates with 503."""
+
+    updates: list[bytes] = []
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+    def do_POST(self) -> None:  # noqa: N802
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        if self.path == "/update":
+            type(self).updates.append(body)
+            status, data = (503, b"busy") if len(type(self).updates) <= 2 else (204, b"")
+            self.send_response(status)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+            return
+        answer = {"head": {}, "boolean": True} if b"ASK" in body else {"head": {"vars": ["g"]}, "results": {"bindings": []}}
+        data = json.dumps(answer).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/sparql-results+json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+
+@pytest.fixture()
+def flaky() -> Iterator[str]:
+    _Flaky.updates = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Flaky)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_transient_failures_are_retried_with_backoff(flaky, multi_store):
+    slept: list[float] = []
+    report = push(multi_store, flaky, sleep=slept.append)
+    assert report.retries == 2 and slept == [0.5, 1.0]
+    assert len(_Flaky.updates) == 3 and _Flaky.updates[0] == _Flaky.updates[2]  # the same batch again
+
+
+def test_endpoint_urls():
+    assert endpoint_urls("http://h:7878/query") == ("http://h:7878/query", "http://h:7878/update")
+    assert endpoint_urls("http://h/ds/update") == ("http://h/ds/query", "http://h/ds/update")
+    assert endpoint_urls("http://h/repo", "http://h/repo/statements") == ("http://h/repo", "http://h/repo/statements")
+    with pytest.raises(QueryError, match="not an http"):
+        endpoint_urls("ftp://h/query")
+
+
+def test_remote_query_time_limit(oxigraph_server, seed_store):
+    push(seed_store, oxigraph_server)
+    slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    with pytest.raises(QueryError, match="time limit of 0.5 s"):
+        run_query(oxigraph_server, slow, timeout=0.5)
+
+
+def test_cli_push_then_query_the_endpoint(oxigraph_server, seed_store_dir, tmp_path):
+    copy = tmp_path / "store"
+    shutil.copytree(seed_store_dir, copy)
+    out = runner.invoke(app, ["push", "--endpoint", oxigraph_server, "--store", str(copy)])
+    assert out.exit_code == 0, out.stderr
+    assert out.stdout.startswith("pushed ")
+    again = runner.invoke(app, ["push", "--endpoint", oxigraph_server, "--store", str(copy)])
+    assert again.exit_code == 1 and "--replace" in again.stderr and again.stderr.count("\n") == 1
+    args = ["query", "commanders", "-p", "group=سرايا الدفاع", "-f", "csv"]
+    local = runner.invoke(app, [*args, "--store", str(copy)])
+    remote = runner.invoke(app, [*args, "--endpoint", oxigraph_server + "/query"])
+    assert remote.exit_code == 0, remote.stderr
+    assert remote.stdout == local.stdout and "مصطفى الشركسي" in remote.stdout
