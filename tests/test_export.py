@@ -1,0 +1,167 @@
+"""Every export read back by another reader: networkx for GraphML and GEXF, csv for CSV, rdflib for RDF."""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter
+from pathlib import Path
+
+import networkx as nx
+import pytest
+import rdflib
+from rdflib.namespace import RDFS
+from typer.testing import CliRunner
+
+from kg.build import build
+from kg.cli import app
+from kg.export import (
+    DYAD_COLUMNS,
+    ExportError,
+    export,
+    export_format,
+    nodes_path,
+    scalar_network,
+    write_csv,
+    write_gexf,
+    write_graphml,
+)
+from kg.network import actor_network, alliance_network, network_from_triples
+from kg.store import GraphStore
+
+ROOT = Path(__file__).parent.parent
+SEEDS = ROOT / "seeds"
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def store() -> GraphStore:
+    store = GraphStore()
+    assert build([SEEDS], store=store).ok
+    return store
+
+
+@pytest.fixture(scope="module")
+def network(store: GraphStore) -> nx.MultiDiGraph:
+    return actor_network(store, include_places=True)
+
+
+def relation_count(net: nx.Graph) -> Counter[tuple[str, str, str]]:
+    return Counter((str(u), str(v), d["relation"]) for u, v, d in net.edges(data=True))
+
+
+@pytest.mark.parametrize(("write", "read"), [(write_graphml, nx.read_graphml), (write_gexf, nx.read_gexf)])
+def test_graph_files_read_back_equal(network: nx.MultiDiGraph, tmp_path: Path, write, read):  # type: ignore[no-untyped-def]
+    path = write(network, tmp_path / "net.out")
+    back = read(path)
+    assert (back.number_of_nodes(), back.number_of_edges()) == (network.number_of_nodes(), network.number_of_edges())
+    assert back.is_directed() and back.is_multigraph()
+    for node, data in network.nodes(data=True):
+        got = back.nodes[node]
+        assert (got["label"], got["label_en"], got["label_ar"], got["type"], got["iri"]) == (
+            data["label"], data["label_en"], data["label_ar"], data["type"], data["iri"])
+        assert got["aliases"] == " | ".join(data["aliases"])
+    assert relation_count(back) == relation_count(network)
+    edge = next(d for u, v, d in back.edges(data=True)
+                if d["relation"] == "controls" and v.endswith("/al-maqrun"))
+    assert edge["sources"] == 1 and isinstance(edge["sources"], int)
+    assert edge["symmetric"] is False and edge["weight"] == 1.0
+    assert edge["claimants"] == "Al Jazeera | Local sources | Sources from the Benghazi Defense Brigades"
+    assert "سيطر عليها مقاتلو سرايا الدفاع عن بنغازي" in edge["quotes"]
+
+
+def test_graphml_declares_types_and_keeps_arabic_unescaped(network: nx.MultiDiGraph, tmp_path: Path):
+    text = write_graphml(network, tmp_path / "net.graphml").read_text(encoding="utf-8")
+    assert 'attr.name="sources" attr.type="long"' in text
+    assert 'attr.name="symmetric" attr.type="boolean"' in text
+    assert "سرايا الدفاع عن بنغازي" in text and "&#" not in text
+
+
+def test_csv_dyads_and_nodes_read_back(network: nx.MultiDiGraph, tmp_path: Path):
+    dyad_file, node_file = write_csv(network, tmp_path / "net.csv")
+    assert node_file == tmp_path / "net.nodes.csv"
+    with dyad_file.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    with node_file.open(encoding="utf-8", newline="") as f:
+        nodes = list(csv.DictReader(f))
+    assert len(rows) == network.number_of_edges() and len(nodes) == network.number_of_nodes()
+    assert tuple(rows[0]) == DYAD_COLUMNS
+    assert {n["iri"]: (n["label"], n["label_ar"]) for n in nodes} == {
+        n: (d["label"], d["label_ar"]) for n, d in network.nodes(data=True)}
+    assert Counter((r["actor1_iri"], r["actor2_iri"], r["relation"]) for r in rows) == relation_count(network)
+    hostile = next(r for r in rows if r["relation"] == "hostileTo" and r["actor2"] == "Libyan National Army"
+                   and r["actor1"] == "Benghazi Defense Brigades")
+    assert (hostile["actor1_ar"], hostile["sources"], hostile["first_reported"], hostile["last_reported"],
+            hostile["claimants"], hostile["sign"], hostile["symmetric"]) == (
+        "سرايا الدفاع عن بنغازي", "1", "2016-07", "2016-07", "Al Jazeera", "-1", "True")
+
+
+@pytest.mark.parametrize("fmt", ["trig", "nq", "jsonld"])
+def test_rdf_datasets_read_back_by_rdflib(store: GraphStore, tmp_path: Path, fmt: str):
+    path = tmp_path / f"dump.{fmt}"
+    assert export(store, path, fmt) == [path]
+    dataset = rdflib.Dataset()
+    dataset.parse(path, format={"trig": "trig", "nq": "nquads", "jsonld": "json-ld"}[fmt])
+    assert len(list(dataset.quads((None, None, None, None)))) == len(store)  # every quad, in its named graph
+    original = store.to_rdflib()
+    assert {(s, o) for s, _, o, _ in dataset.quads((None, RDFS.label, None, None))} == {
+        (s, o) for s, _, o, _ in original.quads((None, RDFS.label, None, None))}
+    assert rdflib.Literal("سرايا الدفاع عن بنغازي", lang="ar") in {
+        o for _, _, o, _ in dataset.quads((None, RDFS.label, None, None))}
+
+
+def test_turtle_holds_the_union_of_the_graphs(store: GraphStore, tmp_path: Path):
+    path = export(store, tmp_path / "dump.ttl", "ttl")[0]
+    graph = rdflib.Graph().parse(path, format="turtle")
+    assert len(graph) == len({(q.subject, q.predicate, q.object) for q in store.quads()})
+
+
+def test_projection_export(store: GraphStore, tmp_path: Path):
+    [path] = export(store, tmp_path / "alliances.graphml", projection="alliance")
+    back = nx.read_graphml(path)
+    expected = alliance_network(actor_network(store, evidence=False))
+    assert (back.number_of_nodes(), back.number_of_edges()) == (expected.number_of_nodes(),
+                                                                 expected.number_of_edges())
+    assert not back.is_directed()
+    assert {d["relations"] for _, _, d in back.edges(data=True)} == {"alliedWith"}
+
+
+def test_scalar_network_leaves_the_caller_alone():
+    net = network_from_triples([("A", "alliedWith", "B")])
+    flat = scalar_network(net)
+    assert net.nodes["A"]["aliases"] == [] and flat.nodes["A"]["label_ar"] == ""
+    assert list(flat.edges(keys=True)) == [("A", "B", "e0")]
+
+
+@pytest.mark.parametrize(("name", "fmt", "message"), [
+    ("out.txt", None, "cannot tell the format of out.txt"),
+    ("out.ttl", "turtle", "unknown export format 'turtle'"),
+    ("out.rdf", "ttl", "ttl output needs a file ending in .ttl, not out.rdf (use -o out.ttl)"),
+])
+def test_format_errors(name: str, fmt: str | None, message: str):
+    with pytest.raises(ExportError) as info:
+        export_format(Path(name), fmt)
+    assert str(info.value).startswith(message)
+
+
+def test_rdf_export_takes_no_filters(store: GraphStore, tmp_path: Path):
+    with pytest.raises(ExportError, match="writes the whole dataset"):
+        export(store, tmp_path / "x.trig", projection="alliance")
+
+
+def test_cli_export(store: GraphStore, tmp_path: Path):
+    location = tmp_path / "store"
+    disk = GraphStore(location)
+    assert build([SEEDS], store=disk).ok
+    disk.close()
+    out = tmp_path / "actors.gexf"
+    result = runner.invoke(app, ["export", "-o", str(out), "--store", str(location), "--places"])
+    assert result.exit_code == 0, result.output
+    assert nx.read_gexf(out).number_of_nodes() == actor_network(store, include_places=True).number_of_nodes()
+    result = runner.invoke(app, ["export", "--format", "csv", "-o", str(tmp_path / "d.csv"), "--store", str(location),
+                                 "--relations", "hostileTo"])
+    assert result.exit_code == 0, result.output
+    assert nodes_path(tmp_path / "d.csv").exists()
+    with (tmp_path / "d.csv").open(encoding="utf-8") as f:
+        assert {r["relation"] for r in csv.DictReader(f)} == {"hostileTo"}
+    result = runner.invoke(app, ["export", "-o", str(tmp_path / "x.nq"), "--store", str(location), "--since", "2016"])
+    assert result.exit_code == 1 and "filters apply to graphml, gexf and csv" in result.stderr
