@@ -64,3 +64,15 @@ class QueryError(KGError):
 
 class ViewError(KGError):
     """A view cannot be drawn (unknown centre actor, empty selection, …)."""
+
+
+class NetworkError(KGError):
+    """An actor network cannot be built as asked (bad filter, unreachable endpoint)."""
+
+
+class UnknownActorError(NetworkError):
+    """A name matches no actor of the network (or more than one)."""
+
+
+class ExportError(KGError):
+    """The graph cannot be written in the format or to the place asked for."""

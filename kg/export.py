@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
-from kg.errors import KGError
+from kg.errors import ExportError
 
 if TYPE_CHECKING:
     from kg.store import GraphStore
@@ -41,10 +41,6 @@ DYAD_COLUMNS = ("actor1", "actor1_ar", "actor1_type", "actor1_iri", "relation", 
                 "actor2_iri", "sign", "symmetric", "sources", "first_reported", "last_reported", "claimants",
                 "flags", "articles")
 NODE_COLUMNS = ("iri", "label", "label_en", "label_ar", "type", "aliases")
-
-
-class ExportError(KGError):
-    """The graph cannot be written in the format or to the place asked for."""
 
 
 def export_format(path: Path, fmt: str | None = None) -> str:

@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
-from kg.errors import KGError
+from kg.errors import NetworkError, UnknownActorError
 
 if TYPE_CHECKING:
     from kg.ontology import Ontology
@@ -69,14 +69,6 @@ SUPPORT_ROOT = "supports"
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _PREFIXES = (f"PREFIX kg: <{KG}>\nPREFIX rdf: <{RDF}>\nPREFIX rdfs: <{RDFS}>\nPREFIX skos: <{SKOS}>\n"
              f"PREFIX prov: <{PROV}>\nPREFIX dcterms: <{DCT}>\nPREFIX schema: <{SCHEMA}>\n")
-
-
-class NetworkError(KGError):
-    """An actor network cannot be built as asked (bad filter, unreachable endpoint)."""
-
-
-class UnknownActorError(NetworkError):
-    """A name matches no actor of the network (or more than one)."""
 
 
 # -- reading the store ----------------------------------------------------------------------------------
@@ -528,7 +520,7 @@ def find_actor(network: nx.Graph, name: str) -> str:
     >>> find_actor(net, "Khalifa Hafter")
     Traceback (most recent call last):
     ...
-    kg.network.UnknownActorError: no actor named 'Khalifa Hafter' (did you mean Khalifa Haftar?)
+    kg.errors.UnknownActorError: no actor named 'Khalifa Hafter' (did you mean Khalifa Haftar?)
     """
     from kg.resolve import normalize_name
 

@@ -24,7 +24,8 @@ from kg.analyze import (
 )
 from kg.build import build
 from kg.cli import app
-from kg.network import NetworkError, UnknownActorError, actor_network, network_from_triples
+from kg.errors import NetworkError, UnknownActorError
+from kg.network import actor_network, network_from_triples
 from kg.store import GraphStore
 
 ROOT = Path(__file__).parent.parent
