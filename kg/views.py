@@ -120,7 +120,7 @@ def select_network(
             (u, v, k) for u, v, k, d in result.edges(keys=True, data=True)
             if not ((rels is None or any(ont.is_a(str(d.get("relation", k)), r) for r in rels))
                     and int(d.get("sources") or 0) >= min_sources
-                    and _in_period(d.get("first"), d.get("last"), since, until))
+                    and _edge_in_period(d, since, until))
         ]
         result = result.copy() if result is graph else result
         result.remove_edges_from(drop)
@@ -153,6 +153,16 @@ def _checked_names(names: Iterable[str] | None, known: Iterable[str], what: str)
         raise ViewError(f"unknown {what} {name!r}",
                         hint=f"did you mean {', '.join(close)}?" if close else "`kg types` lists them")
     return wanted or None
+
+
+def _edge_in_period(edge: Mapping[str, Any], since: str | None, until: str | None) -> bool:
+    """The rule :func:`kg.network.actor_network` applies: some claim's date (the date it gives, else the
+    date it was reported) meets the window; edges without evidence fall back to first/last reported."""
+    evidence = edge.get("evidence") or []
+    if not evidence:
+        return _in_period(edge.get("first"), edge.get("last"), since, until)
+    return any(_in_period(when, when, since, until)
+               for when in (e.get("claim_date") or e.get("date") for e in evidence))
 
 
 def _in_period(first: Any, last: Any, since: str | None, until: str | None) -> bool:

@@ -357,3 +357,13 @@ def test_notebook_iframe_draws(browser: Any, seed_network: Any, tmp_path: Path) 
     assert counts == [seed_network.number_of_nodes(), seed_network.number_of_edges()]
     assert log.console_errors == [] and log.page_errors == []
     assert log.foreign_requests(host.resolve().as_uri()) == []
+
+
+def test_date_window_is_the_same_from_a_store_or_from_a_network(seed_store):
+    from kg.network import actor_network
+
+    network = actor_network(seed_store)
+    for since, until in (("2016", None), (None, "2011"), ("2016-06", "2016-06")):
+        from_store = select_network(actor_network(seed_store, since=since, until=until))
+        from_network = select_network(network, since=since, until=until)
+        assert set(from_store.edges(keys=True)) == set(from_network.edges(keys=True)), (since, until)
