@@ -162,7 +162,11 @@ def test_select_network_filters(seed_network: Any) -> None:
     assert {d["type"] for _, d in people.nodes(data=True)} == {"Person"}
     assert select_network(seed_network, min_sources=99).number_of_nodes() == 0
     assert select_network(seed_network, until="1990").number_of_nodes() == 0
-    assert select_network(seed_network, since="2016").number_of_edges() == seed_network.number_of_edges()
+    # every claim is reported in 2016 and dated then, but the hostility of the 2011 war, which is dated 2011
+    since_2016 = select_network(seed_network, since="2016")
+    assert since_2016.number_of_edges() == seed_network.number_of_edges() - 1
+    assert {d["relation"] for _, _, d in seed_network.edges(data=True)} - {
+        d["relation"] for _, _, d in since_2016.edges(data=True)} <= {"hostileTo"}
     with pytest.raises(KGError, match="unknown relation"):
         select_network(seed_network, relations=["comands"])
     with pytest.raises(KGError):
