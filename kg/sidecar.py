@@ -50,8 +50,8 @@ class _Seq(list[Any]):
     line: int = 0
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader that records line numbers on mappings and sequences."""
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """The safe loader (libyaml's C parser where PyYAML has it) recording line numbers on collections."""
 
 
 def _construct_map(loader: _Loader, node: yaml.MappingNode) -> _Map:
