@@ -56,8 +56,17 @@ _SHAPES = {
     "*": "*<TAB>Equiv T1 T2",
 }
 
-#: Figure kinds: an event argument with one of these roles pointing to a ``Quantity`` becomes a figure.
-FIGURE_KINDS = frozenset({"killed", "wounded", "captured", "missing"})
+
+def figure_kinds() -> frozenset[str]:
+    """The ontology's figure kinds: an event argument with one of these roles pointing to a ``Quantity``
+    becomes a figure (``killed:T9``).
+
+    >>> sorted(figure_kinds())
+    ['captured', 'killed', 'missing', 'wounded']
+    """
+    from kg.ontology import load_ontology
+
+    return load_ontology().figure_kinds
 
 #: Attribute name (or ``name=value``), lower-cased → relation/event flag.
 ATTRIBUTE_FLAGS: Mapping[str, str] = MappingProxyType({
@@ -403,7 +412,7 @@ class _Builder:
         for name, ref in rec.args[1:]:
             role = name.rstrip("0123456789") or name
             target = self.p.by_id.get(ref)
-            if role.lower() in FIGURE_KINDS and target is not None and target.ok \
+            if role.lower() in figure_kinds() and target is not None and target.ok \
                     and target.type.lower() == "quantity":
                 count = parse_count(target.text)
                 if count is None:
