@@ -271,7 +271,8 @@ def export(source: GraphStore | str, path: Path, fmt: str | None = None, *, proj
     ...     [p.name for p in export(GraphStore(), Path(d, "dump.trig"))]
     ['dump.trig']
     """
-    from kg.network import PROJECTIONS, actor_network
+    from kg.network import actor_network
+    from kg.projections import PROJECTIONS
 
     fmt = export_format(path, fmt)
     if fmt in RDF_FORMATS:
