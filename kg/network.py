@@ -136,6 +136,18 @@ def _prefix_compare(var: str, op: str, value: str) -> str:
     return f'(BOUND({var}) && SUBSTR({var}, 1, {k}) {op} SUBSTR("{value}", 1, {k}))'
 
 
+def _date_filters(since: str | None, until: str | None, as_of: str | None) -> list[str]:
+    """FILTERs for a window on ``?when`` (the claim's date, else its report date) and a cut-off on ``?rep``."""
+    filters = []
+    if since is not None:
+        filters.append(f"FILTER{_prefix_compare('?when', '>=', since)}")
+    if until is not None:
+        filters.append(f"FILTER{_prefix_compare('?when', '<=', until)}")
+    if as_of is not None:
+        filters.append(f"FILTER{_prefix_compare('?rep', '<=', as_of)}")
+    return filters
+
+
 def _iris(names: Iterable[str]) -> str:
     return " ".join(f"kg:{n}" for n in sorted(names))
 
@@ -161,12 +173,7 @@ def assertions_query(*, relations: Iterable[str] | None = None, since: str | Non
         lines.append(f"VALUES ?p {{ {_iris(relations)} }}")
     skip = set(exclude_flags) | (set() if include_negated else {"negated"})
     lines += [f"FILTER(!BOUND(?f_{f}))" for f in FLAGS if f in skip]
-    if since is not None:
-        lines.append(f"FILTER{_prefix_compare('?when', '>=', since)}")
-    if until is not None:
-        lines.append(f"FILTER{_prefix_compare('?when', '<=', until)}")
-    if as_of is not None:
-        lines.append(f"FILTER{_prefix_compare('?rep', '<=', as_of)}")
+    lines += _date_filters(since, until, as_of)
     flags = " ".join(f"(BOUND(?f_{f}) AS ?x_{f})" for f in FLAGS)
     extra = " ?quote ?sentence" if evidence else ""
     body = "\n".join(lines)
@@ -199,12 +206,7 @@ def _events_query(events: Iterable[str], roles: Iterable[str], *, since: str | N
              "BIND(STR(?r0) AS ?rep) BIND(COALESCE(STR(?d0), STR(?r0)) AS ?when)"]
     if not include_negated:
         lines.append("FILTER NOT EXISTS { ?e kg:negated true }")
-    if since is not None:
-        lines.append(f"FILTER{_prefix_compare('?when', '>=', since)}")
-    if until is not None:
-        lines.append(f"FILTER{_prefix_compare('?when', '<=', until)}")
-    if as_of is not None:
-        lines.append(f"FILTER{_prefix_compare('?rep', '<=', as_of)}")
+    lines += _date_filters(since, until, as_of)
     body = "\n".join(lines)
     return f"{_PREFIXES}SELECT ?e ?t ?role ?x ?art ?rep ?when WHERE {{ GRAPH ?art {{\n{body}\n}} }}"
 
