@@ -1,3 +1,59 @@
-"""kg: annotated news articles to an RDF knowledge graph of actors and their relations."""
+"""kg: annotated news articles to an RDF knowledge graph of actors and their relations.
+
+The public names are re-exported here lazily (PEP 562), so ``import kg`` stays fast and a notebook writes
+``kg.build(...)``, ``kg.open_store()``, ``kg.run_query(...)``; each is imported from its module the first time
+it is used. ``docs/contracts.md`` describes them; ``docs/architecture.md`` says where each lives.
+
+>>> import kg
+>>> kg.GraphStore.__name__
+'GraphStore'
+>>> 'run_query' in kg.__all__
+True
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
 
 __version__ = "0.1.0"
+
+#: Public name → the module that defines it. One line a name; keep it sorted by module.
+_EXPORTS: dict[str, str] = {
+    # corpora and building
+    "open_corpus": "kg.annotations",
+    "check_corpus": "kg.check",
+    "build": "kg.build",
+    "BuildReport": "kg.build",
+    "store_stats": "kg.build",
+    # the graph
+    "GraphStore": "kg.store",
+    "default_store_path": "kg.store",
+    "run_query": "kg.query",
+    "saved_queries": "kg.query",
+    "push": "kg.remote",
+    # the actor network
+    "actor_network": "kg.network",
+    "write_view": "kg.views",
+    "show": "kg.views",
+    "export": "kg.export",
+    # errors
+    "KGError": "kg.errors",
+    # the vocabulary
+    "load_ontology": "kg.ontology",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'kg' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_EXPORTS})

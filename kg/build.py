@@ -239,3 +239,29 @@ def store_stats(store: GraphStore) -> dict[str, object]:
         "relations_by_type": dict(sorted(relations.items())),
         "claims_by_claimant": claimants,
     }
+
+
+def render_stats(stats: dict[str, object]) -> str:
+    """The statistics of :func:`store_stats` as aligned text lines (what ``kg stats`` prints).
+
+    >>> print(render_stats({"articles": 1, "relations_by_type": {"commands": 2}}))  # doctest: +NORMALIZE_WHITESPACE
+    articles           1
+    actors             0
+    places             0
+    relations          0
+    assertions         0
+    events             0
+    figures            0
+    quads              0
+    relations by type:
+      commands             2
+    """
+    lines = [f"{key:<12}{stats.get(key, 0):>8}"
+             for key in ("articles", "actors", "places", "relations", "assertions", "events", "figures", "quads")]
+    for title, key, width in (("relations by type", "relations_by_type", 16),
+                              ("claims by claimant", "claims_by_claimant", 48)):
+        counts = stats.get(key) or {}
+        if counts:
+            lines.append(f"{title}:")
+            lines.extend(f"  {name:<{width}}{n:>6}" for name, n in counts.items())  # type: ignore[attr-defined]
+    return "\n".join(lines)

@@ -2,7 +2,7 @@
 
 >>> from kg.store import GraphStore
 >>> store = GraphStore()
->>> from kg.build import build
+>>> from kg.build import build, render_stats
 >>> _ = build([seed_corpus()], store=store)
 >>> ("Khalifa Haftar", "Libyan National Army") in [(p.subject_en, p.object_en) for p in pairs(store, "commands")]
 True
@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from kg.build import build
+from kg.build import build, render_stats
 from kg.mapping import KG
 from kg.store import GraphStore
 
@@ -83,7 +83,6 @@ def pairs(store: GraphStore, relation: str) -> list[Pair]:
 
 def run_demo(*, corpus: Path | None, store_path: Path | None, out: Path, echo: Callable[[str], None]) -> Path:
     """Build the corpus into the store, print stats and the demo questions, write the HTML view."""
-    from kg.cli import print_stats
     from kg.ontology import load_ontology
     from kg.views import write_view
 
@@ -98,7 +97,7 @@ def run_demo(*, corpus: Path | None, store_path: Path | None, out: Path, echo: C
 
             raise KGError(f"the corpus {corpus} has problems; run `kg check {corpus}`")
         echo(f"built {corpus} into {store.path}")
-        print_stats(report.stats)
+        echo(render_stats(report.stats))
         for relation, question in DEMO_RELATIONS.items():
             term = ontology.term(relation)
             arrow = "↔" if term.symmetric else "→"

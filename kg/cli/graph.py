@@ -1,0 +1,132 @@
+"""Commands over the graph: stats, query, serve, push."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from kg.cli import app, echo_json, fail
+from kg.cli.options import StoreOption, open_store
+from kg.errors import KGError
+
+
+@app.command()
+def stats(
+    store: StoreOption = None,
+    fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+) -> None:
+    """Counts of articles, actors, relations by type and claimants in the store.
+
+    Example: kg stats --format json
+    """
+    from kg.build import render_stats, store_stats
+
+    with open_store(store, read_only=True) as st:
+        stats = store_stats(st)
+    if fmt == "json":
+        echo_json(stats)
+    else:
+        typer.echo(render_stats(stats))
+
+
+@app.command()
+def query(
+    text: Annotated[str | None, typer.Argument(
+        metavar="QUERY", help="SPARQL text, @file.rq, or the name of a saved query (see --list).")] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv, tsv, json (SPARQL results JSON); "
+                                     "CONSTRUCT/DESCRIBE print Turtle (also: turtle, ntriples).")] = "table",
+    param: Annotated[list[str] | None, typer.Option(
+        "--param", "-p", help="NAME=VALUE, bound as one RDF term (repeatable). <IRI> or http(s)/urn IRIs, "
+        "numbers, ISO dates, text@ar, else a string; actor parameters of saved queries also take names.")] = None,
+    graph: Annotated[list[str] | None, typer.Option(
+        "--graph", "-g", help="Query only these graphs (repeatable; default: the union of all graphs).")] = None,
+    timeout: Annotated[float | None, typer.Option(help="Stop the query after this many seconds.", min=0.001)] = None,
+    endpoint: Annotated[str | None, typer.Option(help="Ask this SPARQL endpoint instead of the store.")] = None,
+    list_saved: Annotated[bool, typer.Option("--list", help="List the saved queries and their parameters.")] = False,
+    store: StoreOption = None,
+) -> None:
+    """Ask the graph a SPARQL question: ad hoc, from a file, or a saved one by name.
+
+    Example: kg query commanders --param group="سرايا الدفاع عن بنغازي"
+    """
+    from kg.query import parse_params, run_query, saved_queries
+
+    try:
+        if list_saved:
+            for saved in saved_queries().values():
+                typer.echo(f"{saved.name:<20}{saved.title}")
+                for p in saved.params:
+                    how = ", ".join([p.kind] + ([f"default {p.default}"] if p.default else [])
+                                    + ([] if p.required or p.default else ["optional"]))
+                    typer.echo(f"{'':<22}--param {p.name}=…  ({how}) {p.help}")
+            return
+        if text is None:
+            fail("give a QUERY (SPARQL text, @file.rq or a saved query name), or --list")
+        params = parse_params(param or [])
+        if endpoint:
+            result = run_query(endpoint, text, params=params, graph=graph, timeout=timeout)
+        else:
+            with open_store(store, read_only=True) as st:
+                result = run_query(st, text, params=params, graph=graph, timeout=timeout)
+        out = result.format(fmt)
+        typer.echo(out, nl=not out.endswith("\n"))
+    except KGError as exc:
+        fail(exc)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on (127.0.0.1: this machine only).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)] = 7878,
+    allow_update: Annotated[bool, typer.Option("--allow-update", help="Accept SPARQL updates "
+                                               "(default: read-only, updates get 403).")] = False,
+    timeout: Annotated[float, typer.Option(help="Stop a query after this many seconds (whole seconds).",
+                                           min=1)] = 30,
+    max_results: Annotated[int, typer.Option(help="Refuse answers of more rows or triples than this "
+                                             "(413); 0: no limit.", min=0)] = 100_000,
+    store: StoreOption = None,
+) -> None:
+    """Serve the store as a SPARQL 1.1 endpoint (GET/POST /query; JSON, XML, CSV, TSV by Accept).
+
+    Example: kg serve --port 7878   (then: kg query --endpoint http://127.0.0.1:7878/query commanders -p group=LNA)
+    """
+    from kg.serve import serve as run_serve
+    from kg.store import default_store_path
+
+    try:
+        run_serve(store or default_store_path(), host=host, port=port, allow_update=allow_update,
+                  timeout=timeout, max_results=max_results, echo=lambda line: typer.echo(line, err=True))
+    except KGError as exc:
+        fail(exc)
+
+
+@app.command()
+def push(
+    endpoint: Annotated[str, typer.Option(help="The server's SPARQL query endpoint (or http://HOST:PORT "
+                                          "for Oxigraph and kg serve).")],
+    update_endpoint: Annotated[str | None, typer.Option(help="Its update endpoint, if not ENDPOINT with "
+                                                        "/query or /sparql replaced by /update.")] = None,
+    replace: Annotated[bool, typer.Option("--replace", help="Replace graphs the server already holds.")] = False,
+    batch_size: Annotated[int, typer.Option(help="Triples per request (graphs are never split).",
+                                            min=1)] = 20_000,
+    store: StoreOption = None,
+) -> None:
+    """Load every article graph (and the registry) into a SPARQL 1.1 server, in batches.
+
+    Example: kg push --endpoint http://127.0.0.1:7878 --replace
+    """
+    from kg.remote import push as run_push
+
+    with open_store(store, read_only=True) as st:
+        try:
+            report = run_push(st, endpoint, update_endpoint=update_endpoint, replace=replace,
+                              batch_size=batch_size)
+        except KGError as exc:
+            fail(exc)
+    typer.echo(f"pushed {report.graphs} graph(s), {report.triples} triples in {report.requests} request(s)"
+               + (f" ({report.retries} retried)" if report.retries else ""))
+    if report.union_default is False:
+        typer.echo("Warning: the server's default graph does not show the pushed graphs, so queries without "
+                   "GRAPH find nothing there; start it with the union of graphs as default graph "
+                   "(oxigraph serve --union-default-graph)", err=True)
