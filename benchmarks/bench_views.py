@@ -61,7 +61,8 @@ def synthetic_network(n: int, *, seed: int = 1) -> Any:
     def actors_only(names: tuple[str, ...]) -> bool:
         return bool(names) and all(x == "Actor" or ont.is_a(x, "Actor") for x in names)
 
-    relations = sorted(r for r in ont.relation_types if actors_only(ont.term(r).domain) and actors_only(ont.term(r).range))
+    relations = sorted(r for r in ont.relation_types if actors_only(ont.term(r).domain) and actors_only(ont.term(r).range)
+                       and r != "alsoKnownAs")  # aliases would merge random actors
     graph = nx.MultiDiGraph()
     names = [f"https://w3id.org/kg/id/actor/a{i}" for i in range(n)]
     for i, iri in enumerate(names):

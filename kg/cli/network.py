@@ -47,13 +47,16 @@ def view(
 
     Example: kg view --center "Khalifa Haftar" --depth 2 --lang ar -o haftar.html
     """
+    from kg.network.selection import Selection
     from kg.views import write_view
 
+    rels, types = names_list(relations), names_list(actor_types)
+    selection = Selection(relations=tuple(rels) if rels else None, actor_types=tuple(types) if types else None,
+                          include_places=places, since=since, until=until, min_sources=min_sources,
+                          center=center, depth=depth)
     with open_store(store, read_only=True) as st:
         try:
-            summary = write_view(st, out, center=center, depth=depth, relations=names_list(relations),
-                                 actor_types=names_list(actor_types), since=since, until=until,
-                                 min_sources=min_sources, include_places=places, lang=lang, title=title)
+            summary = write_view(st, out, selection, lang=lang, title=title)
         except KGError as exc:
             fail(exc)
     typer.echo(f"wrote {out}: {summary.nodes} actors, {summary.edges} relations "

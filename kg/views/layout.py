@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 #: Above this many nodes a view is "large": physics off, no edge curves, edges hidden while dragging,
 #: labels drawn only for the nodes in sight once zoomed in.
 LARGE = 300
+#: Above this many actors a view is drawn with WebGL (sigma.js) instead of vis-network.
+WEBGL = 3000
 #: Views with at most this many nodes get Kamada–Kawai and label separation.
 SEPARATE = 150
 
@@ -53,7 +55,8 @@ def layout(graph: nx.MultiDiGraph, order: Sequence[Any],
         if n <= SEPARATE:
             coords = g.layout_kamada_kawai(maxiter=100 * n).coords
         else:
-            coords = g.layout_fruchterman_reingold(niter=500 if n <= 2000 else 250, grid=True).coords
+            coords = g.layout_fruchterman_reingold(niter=500 if n <= 2000 else 250 if n <= 20000 else 100,
+                                                   grid=True).coords
     finally:
         random.setstate(state)
     lengths = sorted(math.dist(coords[a], coords[b]) for a, b in pairs)

@@ -45,6 +45,7 @@ import networkx as nx
 from kg.errors import NetworkError, UnknownActorError
 
 if TYPE_CHECKING:
+    from kg.network.selection import Selection
     from kg.ontology import Ontology
     from kg.store import GraphStore
 
@@ -167,7 +168,8 @@ def assertions_query(*, relations: Iterable[str] | None = None, since: str | Non
              "OPTIONAL { ?a kg:reportedOn ?rep0 } OPTIONAL { ?a kg:date ?date0 } OPTIONAL { ?a kg:claimant ?c }"]
     lines += [f"OPTIONAL {{ ?a kg:{f} ?f_{f} }}" for f in FLAGS]
     if evidence:
-        lines.append("OPTIONAL { ?a kg:quote ?quote } OPTIONAL { ?a kg:sentence ?sentence }")
+        lines.append("OPTIONAL { ?a kg:quote ?quote } OPTIONAL { ?a kg:sentence ?sentence } "
+                     "OPTIONAL { ?a kg:evidence ?ev }")
     lines.append("BIND(STR(?rep0) AS ?rep) BIND(COALESCE(STR(?date0), STR(?rep0)) AS ?when)")
     if relations is not None:
         lines.append(f"VALUES ?p {{ {_iris(relations)} }}")
@@ -175,7 +177,7 @@ def assertions_query(*, relations: Iterable[str] | None = None, since: str | Non
     lines += [f"FILTER(!BOUND(?f_{f}))" for f in FLAGS if f in skip]
     lines += _date_filters(since, until, as_of)
     flags = " ".join(f"(BOUND(?f_{f}) AS ?x_{f})" for f in FLAGS)
-    extra = " ?quote ?sentence" if evidence else ""
+    extra = " ?quote ?sentence ?ev" if evidence else ""
     body = "\n".join(lines)
     return (f"{_PREFIXES}SELECT ?a ?s ?p ?o ?art ?c ?rep (STR(?date0) AS ?date) {flags}{extra}\n"
             f"WHERE {{ GRAPH ?art {{\n{body}\n}} }}")
@@ -300,6 +302,7 @@ def _closure(names: Iterable[str], universe: Iterable[str], ontology: Ontology) 
 
 def actor_network(
     source: GraphStore | str,
+    selection: Selection | None = None,
     *,
     relations: Iterable[str] | None = None,
     actor_types: Iterable[str] | None = None,
@@ -350,6 +353,11 @@ def actor_network(
     >>> len(actor_network(store, until="2016-06"))
     0
     """
+    if selection is not None:  # the record of the filters (kg.network.selection); centre and depth: select()
+        relations, actor_types = selection.relations, selection.actor_types
+        since, until, as_of, min_sources = selection.since, selection.until, selection.as_of, selection.min_sources
+        include_places, include_events = selection.include_places, selection.include_events
+        exclude_flags = ("former", "intended") if selection.current else exclude_flags
     ont = _ontology(ontology)
     since, until, as_of = check_date(since, "since date"), check_date(until, "until date"), check_date(as_of)
     exclude = _check_names(exclude_flags, FLAGS, "flag")
@@ -433,9 +441,20 @@ def _edges(rows: Iterable[Mapping[str, str | None]], ont: Ontology, node_types: 
                     "title": art.get("title"), "outlet": art.get("outlet"), "date": r["rep"] or art.get("date"),
                     "url": art.get("url"), "claimant": labels.label(r["c"]) if r["c"] else None,
                     "claim_date": r["date"], "flags": [f for f in FLAGS if r[f"x_{f}"] == "true"],
+                    "span": _span(r.get("ev")),
                 })
         edges[(s, o, relation)] = edge
     return edges
+
+
+def _span(mention: str | None) -> list[int] | None:
+    """``[start, end]`` (code points) of an evidence mention ``ARTICLE#char=START,END``.
+
+    >>> _span("https://w3id.org/kg/id/article/a1#char=10,24")
+    [10, 24]
+    """
+    match = re.search(r"#char=(\d+),(\d+)$", mention or "")
+    return [int(match.group(1)), int(match.group(2))] if match else None
 
 
 def _events(source: GraphStore | str, ont: Ontology, node_types: set[str], types: Mapping[str, str], *,
