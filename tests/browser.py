@@ -109,6 +109,41 @@ def wait_until_drawn(page: Any, *, timeout: float = 60.0) -> None:
         time.sleep(0.05)
 
 
+def wait_for(page: Any, expression: str, *, timeout: float = 30.0) -> Any:
+    """Poll ``expression`` in the page until it is truthy; its value (the page's CSP forbids eval, so
+    Playwright's ``wait_for_function`` cannot run there)."""
+    deadline = time.perf_counter() + timeout
+    while True:
+        value = page.evaluate(expression)
+        if value:
+            return value
+        if time.perf_counter() > deadline:
+            raise TimeoutError(f"not true within {timeout} s: {expression}")
+        time.sleep(0.05)
+
+
+def text_order(page: Any, selector: str, text: str, first: str, second: str) -> tuple[float, float]:
+    """Left edges on screen of substrings ``first`` and ``second`` of ``text``, inside the first text node of
+    ``selector``'s elements that holds ``text`` (to check the reading order that bidi gives)."""
+    return tuple(page.evaluate(
+        """([selector, text, first, second]) => {
+          for (const root of document.querySelectorAll(selector)) {
+            const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+            for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+              const at = node.data.indexOf(text);
+              if (at < 0) { continue; }
+              const box = (s) => { const r = document.createRange(); const i = at + text.indexOf(s);
+                                   r.setStart(node, i); r.setEnd(node, i + s.length);
+                                   return r.getBoundingClientRect().left; };
+              return [box(first), box(second)];
+            }
+          }
+          return null;
+        }""",
+        [selector, text, first, second],
+    ))
+
+
 def edge_point(page: Any, edge_id: int) -> tuple[float, float]:
     """Page coordinates of the middle of a drawn (straight) edge, for a real mouse click."""
     return page.evaluate(
