@@ -79,7 +79,7 @@ def page_data(graph: nx.MultiDiGraph, *, lang: str, webgl: bool, ontology: Ontol
             leads[b] = i
     central = sorted(range(n), key=lambda i: (-degree[i], i))[:CENTRAL_LABELS]
 
-    nodes = {
+    nodes: dict[str, list[Any]] = {
         "type": [type_index[k] for k in kinds],
         "en": [str(graph.nodes[node].get("label_en") or graph.nodes[node].get("label") or "") for node in order],
         "ar": [str(graph.nodes[node].get("label_ar") or "") for node in order],
