@@ -15,7 +15,7 @@ from kg.build import build
 from kg.cli import app
 from kg.demo import pairs
 from kg.mapping import KG
-from kg.store import GraphStore
+from kg.sparql.store import GraphStore
 
 DATA = Path(__file__).parent / "data"
 SEEDS = Path(__file__).parent.parent / "seeds"

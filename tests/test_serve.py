@@ -20,13 +20,13 @@ from SPARQLWrapper import CSV, GET, JSON, POST, TSV, XML, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
 from kg.errors import QueryError, StoreError
-from kg.query import run_query, saved_queries
-from kg.serve import SparqlServer, free_port
-from kg.store import GraphStore
+from kg.sparql.query import run_query, saved_queries
+from kg.sparql.serve import SparqlServer, free_port
+from kg.sparql.store import GraphStore
 
 pytest.importorskip("pyoxigraph")
 try:
-    from kg.serve import find_oxigraph
+    from kg.sparql.serve import find_oxigraph
 
     find_oxigraph()
 except StoreError:  # pragma: no cover - oxigraph is a dependency
@@ -37,7 +37,7 @@ COMMANDERS = """PREFIX kg: <https://w3id.org/kg/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 SELECT ?name WHERE { ?c kg:commands <https://w3id.org/kg/id/actor/bdb> ; rdfs:label ?name FILTER(LANG(?name) = "ar") }
 ORDER BY ?name"""
-# Oxigraph stops this one at its time limit (a four-way product it does not: see kg.serve)
+# Oxigraph stops this one at its time limit (a four-way product it does not: see kg.sparql.serve)
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 SHARKASI = "مصطفى الشركسي"
 

@@ -7,23 +7,32 @@ from typing import Annotated
 import typer
 
 from kg.cli import app, echo_json, fail
-from kg.cli.options import StoreOption, open_store
+from kg.cli.options import (
+    EndpointOption,
+    FederationOption,
+    StoreOption,
+    UserOption,
+    open_source,
+    open_store,
+)
 from kg.errors import KGError
 
 
 @app.command()
 def stats(
     store: StoreOption = None,
+    endpoint: EndpointOption = None,
+    user: UserOption = None,
     fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
 ) -> None:
-    """Counts of articles, actors, relations by type and claimants in the store.
+    """Counts of articles, actors, relations by type and claimants in the store (or at an endpoint).
 
     Example: kg stats --format json
     """
     from kg.build import render_stats, store_stats
 
-    with open_store(store, read_only=True) as st:
-        stats = store_stats(st)
+    with open_source(store, endpoint, user=user) as source:
+        stats = store_stats(source)
     if fmt == "json":
         echo_json(stats)
     else:
@@ -42,7 +51,9 @@ def query(
     graph: Annotated[list[str] | None, typer.Option(
         "--graph", "-g", help="Query only these graphs (repeatable; default: the union of all graphs).")] = None,
     timeout: Annotated[float | None, typer.Option(help="Stop the query after this many seconds.", min=0.001)] = None,
-    endpoint: Annotated[str | None, typer.Option(help="Ask this SPARQL endpoint instead of the store.")] = None,
+    endpoint: EndpointOption = None,
+    user: UserOption = None,
+    allow_federation: FederationOption = False,
     list_saved: Annotated[bool, typer.Option("--list", help="List the saved queries and their parameters.")] = False,
     store: StoreOption = None,
 ) -> None:
@@ -50,7 +61,7 @@ def query(
 
     Example: kg query commanders --param group="سرايا الدفاع عن بنغازي"
     """
-    from kg.query import parse_params, run_query, saved_queries
+    from kg.sparql.query import parse_params, run_query, saved_queries
 
     try:
         if list_saved:
@@ -64,11 +75,8 @@ def query(
         if text is None:
             fail("give a QUERY (SPARQL text, @file.rq or a saved query name), or --list")
         params = parse_params(param or [])
-        if endpoint:
-            result = run_query(endpoint, text, params=params, graph=graph, timeout=timeout)
-        else:
-            with open_store(store, read_only=True) as st:
-                result = run_query(st, text, params=params, graph=graph, timeout=timeout)
+        with open_source(store, endpoint, user=user, allow_federation=allow_federation) as source:
+            result = run_query(source, text, params=params, graph=graph, timeout=timeout)
         out = result.format(fmt)
         typer.echo(out, nl=not out.endswith("\n"))
     except KGError as exc:
@@ -91,8 +99,8 @@ def serve(
 
     Example: kg serve --port 7878   (then: kg query --endpoint http://127.0.0.1:7878/query commanders -p group=LNA)
     """
-    from kg.serve import serve as run_serve
-    from kg.store import default_store_path
+    from kg.sparql.serve import serve as run_serve
+    from kg.sparql.store import default_store_path
 
     try:
         run_serve(store or default_store_path(), host=host, port=port, allow_update=allow_update,
@@ -116,7 +124,7 @@ def push(
 
     Example: kg push --endpoint http://127.0.0.1:7878 --replace
     """
-    from kg.remote import push as run_push
+    from kg.sparql.remote import push as run_push
 
     with open_store(store, read_only=True) as st:
         try:
