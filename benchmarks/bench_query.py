@@ -296,10 +296,9 @@ def main() -> None:
     from kg.sparql.store import GraphStore
 
     with GraphStore(store_dir, read_only=True) as store:
-        label_row = next(iter(store.store.query(
-            f"SELECT ?l WHERE {{ <{params['group']}> <http://www.w3.org/2000/01/rdf-schema#label> ?l }} LIMIT 1",
-            use_default_graph_as_union=True)))
-        label = label_row[0].value  # type: ignore[index,union-attr]
+        label_row = store.select(
+            f"SELECT ?l WHERE {{ <{params['group']}> <http://www.w3.org/2000/01/rdf-schema#label> ?l }} LIMIT 1").rows[0]
+        label = label_row[0].value  # type: ignore[union-attr]
     result["embedded"] = bench_embedded(store_dir, asked, args.repeats, label)
     print(f"embedded store, {args.articles} articles ({result['corpus']['quads']} quads), median of {args.repeats}:")
     for name, r in result["embedded"].items():
