@@ -66,23 +66,21 @@ def _batches(store: Source, graphs: list[str], batch_size: int, replace: bool) -
     Article graphs are dropped first with ``replace``; shared graphs (the registry) never are: their
     triples are added to what the server holds, so another corpus's labels stay.
     """
-    parts_drop: list[str] = []
-    parts_insert: list[str] = []
+    parts: list[str] = []
     n_graphs = n_triples = 0
 
     def flush() -> tuple[str, int, int]:
-        text = ";\n".join(parts_drop + (["INSERT DATA {\n" + "\n".join(parts_insert) + "\n}"] if parts_insert else []))
-        return text, n_graphs, n_triples
+        return ";\n".join(parts), n_graphs, n_triples
 
     for g in graphs:
         quads = store.graph_quads(g)
         if n_graphs and n_triples + len(quads) > batch_size:
             yield flush()
-            parts_drop, parts_insert, n_graphs, n_triples = [], [], 0, 0
+            parts, n_graphs, n_triples = [], 0, 0
         if replace and not shared_graph(g):
-            parts_drop.append(f"DROP SILENT GRAPH <{g}>")
-        if quads:
-            parts_insert.append(f"GRAPH <{g}> {{\n{triples_text(quads)}}}")
+            parts.append(f"DROP SILENT GRAPH <{g}>")
+        if quads:  # one INSERT DATA a graph: Virtuoso compiles a many-graph INSERT DATA past its size limit
+            parts.append(f"INSERT DATA {{ GRAPH <{g}> {{\n{triples_text(quads)}}} }}")
         n_graphs += 1
         n_triples += len(quads)
     if n_graphs:
@@ -157,8 +155,9 @@ def push(
     total = len(graphs)
     done = sent_triples = requests = retried = 0
     for text, n_graphs, n_triples in _batches(store, graphs, batch_size, replace):
-        retried += _send_update(remote, text, retries=retries, backoff=backoff, timeout=timeout, sleep=sleep)
-        requests += 1
+        if text:
+            retried += _send_update(remote, text, retries=retries, backoff=backoff, timeout=timeout, sleep=sleep)
+            requests += 1
         done += n_graphs
         sent_triples += n_triples
         if progress:
