@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import threading
 from collections.abc import Iterator
@@ -174,3 +175,33 @@ def test_cli_push_then_query_the_endpoint(oxigraph_server, seed_store_dir, tmp_p
     remote = runner.invoke(app, [*args, "--endpoint", oxigraph_server + "/query"])
     assert remote.exit_code == 0, remote.stderr
     assert remote.stdout == local.stdout and "مصطفى الشركسي" in remote.stdout
+
+
+def test_two_corpora_in_one_server_keep_all_their_labels(oxigraph_server, seed_store, multi_store):
+    from conftest import MULTI, SEEDS
+
+    from kg.build import build
+
+    both = GraphStore()
+    build([SEEDS, MULTI], store=both)
+    push(seed_store, oxigraph_server)
+    push(multi_store, oxigraph_server)  # shares the registry graph: merged, no --replace needed
+    push(multi_store, oxigraph_server, replace=True)  # replacing one corpus keeps the other's labels
+    remote = Endpoint(oxigraph_server)
+    assert set(remote.graphs()) == set(both.graphs())
+    # questions that need both corpora: a name only the seed's registry knows, one only the fixture's
+    for params in (SEED_PARAMS, MULTI_PARAMS):
+        for name, saved in saved_queries().items():
+            given = {p.name: params[p.name] for p in saved.params if p.required}
+            try:
+                expected = run_query(both, name, params=given).rows
+            except QueryError as exc:  # a name both corpora use for different actors: the same error remotely
+                with pytest.raises(QueryError, match=re.escape(str(exc).split(":")[0])):
+                    run_query(remote, name, params=given)
+                continue
+            assert run_query(remote, name, params=given).rows == expected, name
+    seed_only = "غرفة عمليات أجدابيا"
+    assert run_query(remote, "commanders", params={"group": seed_only}).rows == \
+        run_query(both, "commanders", params={"group": seed_only}).rows
+    labels = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s rdfs:label ?l } FILTER(STRENDS(STR(?g), 'registry')) }"
+    assert remote.select(labels).rows == both.select(labels).rows

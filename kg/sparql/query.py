@@ -303,7 +303,9 @@ def resolve_actor(source: Source, value: str) -> ox.NamedNode:
                 raise QueryError(f"{text!r} names {len(found)} actors: {shown}", hint="give one of these IRIs")
     every = sorted({n for ns in names.values() for n in ns})
     close = difflib.get_close_matches(text, every, n=4, cutoff=0.6)
-    hint = f"did you mean {', '.join(close)}?" if close else "give an IRI, a registry id or a label in the graph"
+    hint = (f"did you mean {', '.join(close)}?" if close else "give an IRI, a registry id or a label in the graph"
+            if every else "the graph has no labels at all; a remote server must use the union of its graphs as "
+            "the default graph (oxigraph serve --union-default-graph)")
     raise QueryError(f"no actor, place or source named {text!r}", hint=hint)
 
 
