@@ -198,8 +198,8 @@ def test_slow_headers_are_cut_off(served):
 
 
 def test_a_body_that_does_not_arrive_gets_408(served):
-    head = (f"POST /query HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/sparql-query\r\n"
-            f"Content-Length: 100\r\n\r\nASK").encode()
+    head = (b"POST /query HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/sparql-query\r\n"
+            b"Content-Length: 100\r\n\r\nASK")
     answer = raw(served.port, head, wait=10)
     assert answer.startswith(b"HTTP/1.1 408") and b"did not arrive within 1 s" in answer
 
