@@ -1,4 +1,4 @@
-"""Tests of kg.scheme: kg.toml and the mapping of foreign annotation schemes onto the ontology."""
+"""Tests of kg.reading.scheme: kg.toml and the mapping of foreign annotation schemes onto the ontology."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from kg.brat import read_brat
 from kg.errors import ConfigError
 from kg.model import Article, Entity, Event, Figure, Mention, Relation, Span
-from kg.scheme import DEFAULT_BASE, CorpusConfig, EventMap, RelationMap, apply_scheme, read_config
+from kg.reading.brat import read_brat
+from kg.reading.scheme import DEFAULT_BASE, CorpusConfig, EventMap, RelationMap, apply_scheme, read_config
 
 DATA = Path(__file__).parent / "data"
 TUTORIAL = DATA / "brat_tutorial_news"

@@ -1,9 +1,10 @@
 """Checking annotations against the text and the ontology.
 
 :func:`check_article` looks at an article that has been read and mapped to ontology types and returns
-every problem as a :class:`~kg.model.Problem` (``FILE:LINE: message (how to fix)``). Reading errors
-(malformed lines, offsets, span text) are raised by the readers and turned into problems by
-:func:`check_corpus`, which checks whole corpora for ``kg check``.
+every problem as a :class:`~kg.model.Problem` (``FILE:LINE: message (how to fix)``); :func:`find_problems`
+gives each with the record it is about. Reading errors (malformed lines, offsets, span text) are found by the
+readers and come in ``Article.problems``. :func:`kg.mapping.pipeline.check_corpus` checks whole corpora for
+``kg check``.
 
 >>> from kg.model import Article, Entity, Mention, Relation, Span
 >>> from kg.ontology import load_ontology
@@ -18,18 +19,17 @@ every problem as a :class:`~kg.model.Problem` (``FILE:LINE: message (how to fix)
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kg.errors import KGError
-from kg.model import Article, Problem
+from kg.model import Article, Entity, Event, Figure, Problem, Relation
 
 if TYPE_CHECKING:
-    from kg.annotations import ArticleFiles, Corpus
     from kg.ontology import Ontology
+
+
+#: A record of an article (entity, relation, event, figure), or None for the article itself.
+Record = Entity | Relation | Event | Figure | None
 
 
 def _problem(article: Article, line: int | None, message: str, hint: str | None = None) -> Problem:
@@ -37,44 +37,55 @@ def _problem(article: Article, line: int | None, message: str, hint: str | None 
 
 
 def check_article(article: Article, ontology: Ontology, *, registry_ids: Iterable[str] | None = None) -> list[Problem]:
-    """Every inconsistency of one mapped article: ids, types, domain/range, self-relations, arguments."""
-    problems = list(article.problems)
+    """Every inconsistency of one mapped article: ids, types, domain/range, self-relations, arguments.
+
+    The problems found while reading (``article.problems``) come first.
+    """
+    return [*article.problems, *(p for _, p in find_problems(article, ontology, registry_ids=registry_ids))]
+
+
+def find_problems(article: Article, ontology: Ontology, *,
+                  registry_ids: Iterable[str] | None = None) -> list[tuple[Record, Problem]]:
+    """The problems of :func:`check_article` (without ``article.problems``), each with the record it is
+    about, so that ``kg build --skip-invalid`` can leave exactly that record out."""
+    problems: list[tuple[Record, Problem]] = []
+
+    def add(record: Record, line: int | None, message: str, hint: str | None = None) -> None:
+        problems.append((record, _problem(article, line, message, hint)))
+
     ids: dict[str, int | None] = {}
     types: dict[str, str] = {}
     known_registry = set(registry_ids) if registry_ids is not None else None
     for e in article.entities:
         if e.id in ids:
-            problems.append(_problem(article, e.line, f"duplicate id {e.id!r}",
-                                     f"first used at line {ids[e.id]}; give each annotation its own id"))
+            add(e, e.line, f"duplicate id {e.id!r}", f"first used at line {ids[e.id]}; give each annotation its own id")
         ids[e.id] = e.line
         types[e.id] = e.type
         if e.type not in ontology.entity_types:
-            problems.append(_problem(article, e.line, f"unknown entity type {e.type!r}",
-                                     _suggest(e.type, ontology.entity_types)))
+            add(e, e.line, f"unknown entity type {e.type!r}", _suggest(e.type, ontology.entity_types))
         if not e.mentions:
-            problems.append(_problem(article, e.line, f"entity {e.id!r} has no mention in the text",
-                                     "add at least one mention"))
+            add(e, e.line, f"entity {e.id!r} has no mention in the text", "add at least one mention")
         if known_registry is not None and e.actor is not None and e.actor not in known_registry:
-            problems.append(_problem(article, e.line, f"entity {e.id!r} names unknown registry id {e.actor!r}",
-                                     "add it to actors.yaml or fix the id"))
+            add(e, e.line, f"entity {e.id!r} names unknown registry id {e.actor!r}",
+                "add it to actors.yaml or fix the id")
     for ev in article.events:
         if ev.id in ids:
-            problems.append(_problem(article, ev.line, f"duplicate id {ev.id!r}",
-                                     f"first used at line {ids[ev.id]}; give each annotation its own id"))
+            add(ev, ev.line, f"duplicate id {ev.id!r}",
+                f"first used at line {ids[ev.id]}; give each annotation its own id")
         ids[ev.id] = ev.line
         types[ev.id] = ev.type
     seen_relations: dict[str, int | None] = {}
     for r in article.relations:
         if r.id in seen_relations or r.id in ids:
-            problems.append(_problem(article, r.line, f"duplicate id {r.id!r}", "give each relation its own id"))
+            add(r, r.line, f"duplicate id {r.id!r}", "give each relation its own id")
         seen_relations[r.id] = r.line
-        problems.extend(_check_relation(article, r, types, ontology))
+        problems.extend((r, p) for p in _check_relation(article, r, types, ontology))
     for ev in article.events:
         problems.extend(_check_event(article, ev, types, ontology))
     return problems
 
 
-def _check_relation(article: Article, r, types: dict[str, str], ontology: Ontology) -> Iterator[Problem]:  # type: ignore[no-untyped-def]
+def _check_relation(article: Article, r: Relation, types: dict[str, str], ontology: Ontology) -> Iterator[Problem]:
     if r.type not in ontology.relation_types:
         yield _problem(article, r.line, f"unknown relation type {r.type!r}", _suggest(r.type, ontology.relation_types))
         return
@@ -104,33 +115,35 @@ def _check_relation(article: Article, r, types: dict[str, str], ontology: Ontolo
                        "a claimant is a Source or an actor")
 
 
-def _check_event(article: Article, ev, types: dict[str, str], ontology: Ontology) -> Iterator[Problem]:  # type: ignore[no-untyped-def]
+def _check_event(article: Article, ev: Event, types: dict[str, str],
+                 ontology: Ontology) -> Iterator[tuple[Record, Problem]]:
+    def problem(line: int | None, message: str, hint: str) -> tuple[Record, Problem]:
+        return ev, _problem(article, line, message, hint)
+
     if ev.type not in ontology.event_types:
-        yield _problem(article, ev.line, f"unknown event type {ev.type!r}", _suggest(ev.type, ontology.event_types))
+        yield problem(ev.line, f"unknown event type {ev.type!r}", _suggest(ev.type, ontology.event_types))
     for role, target in ev.arguments:
         if role not in ontology.roles:
-            yield _problem(article, ev.line, f"unknown role {role!r} in event {ev.id!r}",
-                           _suggest(role, ontology.roles))
+            yield problem(ev.line, f"unknown role {role!r} in event {ev.id!r}", _suggest(role, ontology.roles))
         if target not in types:
-            yield _problem(article, ev.line, f"event {ev.id!r} refers to missing id {target!r}",
-                           "annotate that entity or fix the id")
+            yield problem(ev.line, f"event {ev.id!r} refers to missing id {target!r}",
+                          "annotate that entity or fix the id")
         elif target == ev.id:
-            yield _problem(article, ev.line, f"event {ev.id!r} is its own argument", "remove that argument")
+            yield problem(ev.line, f"event {ev.id!r} is its own argument", "remove that argument")
     if ev.place is not None:
         if ev.place not in types:
-            yield _problem(article, ev.line, f"event {ev.id!r} refers to missing place {ev.place!r}",
-                           "annotate that place or fix the id")
+            yield problem(ev.line, f"event {ev.id!r} refers to missing place {ev.place!r}",
+                          "annotate that place or fix the id")
         elif types[ev.place] in ontology.entity_types and not ontology.is_a(types[ev.place], "Place"):
-            yield _problem(article, ev.line, f"place {ev.place!r} of event {ev.id!r} is a {types[ev.place]}",
-                           "the place of an event must be a Place")
+            yield problem(ev.line, f"place {ev.place!r} of event {ev.id!r} is a {types[ev.place]}",
+                          "the place of an event must be a Place")
     for fig in ev.figures:
         if fig.kind not in ontology.figure_kinds:
-            yield _problem(article, fig.line, f"unknown figure kind {fig.kind!r}",
-                           _suggest(fig.kind, ontology.figure_kinds))
-        for ref in (fig.of,):
-            if ref is not None and ref not in types:
-                yield _problem(article, fig.line, f"figure of event {ev.id!r} refers to missing id {ref!r}",
-                               "annotate that entity or fix the id")
+            yield fig, _problem(article, fig.line, f"unknown figure kind {fig.kind!r}",
+                                _suggest(fig.kind, ontology.figure_kinds))
+        if fig.of is not None and fig.of not in types:
+            yield fig, _problem(article, fig.line, f"figure of event {ev.id!r} refers to missing id {fig.of!r}",
+                                "annotate that entity or fix the id")
 
 
 def _suggest(name: str, choices: Iterable[str]) -> str:
@@ -140,63 +153,3 @@ def _suggest(name: str, choices: Iterable[str]) -> str:
     if close:
         return f"did you mean {', '.join(close)}?"
     return f"use one of: {', '.join(sorted(choices))}, or map it in kg.toml"
-
-
-@dataclass(frozen=True)
-class CheckedArticle:
-    """An article read, mapped to the ontology and checked."""
-
-    files: ArticleFiles
-    article: Article | None
-    problems: tuple[Problem, ...]
-
-
-def check_files(files: ArticleFiles, corpus: Corpus, ontology: Ontology) -> CheckedArticle:
-    """Read, map and check one article; reading errors become problems (never an exception)."""
-    from kg.annotations import read_article
-    from kg.scheme import apply_scheme
-
-    problems: list[Problem] = []
-    if files.ann is not None:
-        from kg.brat import check_brat, read_text
-
-        try:
-            text = read_text(files.text)
-            problems.extend(check_brat(files.ann.read_text(encoding="utf-8-sig"), text, source=str(files.ann)))
-        except (KGError, UnicodeDecodeError):
-            pass  # read_article reports it below
-    if problems:
-        return CheckedArticle(files, None, tuple(problems))
-    try:
-        article = read_article(files, corpus.config)
-    except KGError as exc:
-        return CheckedArticle(files, None, (_from_error(exc, files),))
-    article = apply_scheme(
-        article, corpus.config, entity_types=ontology.entity_types, relation_types=ontology.relation_types,
-        event_types=ontology.event_types, roles=ontology.roles,
-        symmetric=frozenset(n for n in ontology.relation_types if ontology.term(n).symmetric),
-    )
-    problems = check_article(article, ontology, registry_ids=corpus.registry.entries)
-    return CheckedArticle(files, dataclasses.replace(article, problems=()), tuple(problems))
-
-
-def _from_error(exc: KGError, files: ArticleFiles) -> Problem:
-    return Problem(exc.file or str(files.annotation or files.text), exc.line, exc.message, exc.hint)
-
-
-def check_corpus(paths: Iterable[Path]) -> list[Problem]:
-    """Every problem of every article of the given corpora (configuration errors included)."""
-    from kg.annotations import open_corpus
-    from kg.ontology import load_ontology
-
-    ontology = load_ontology()
-    problems: list[Problem] = []
-    for path in paths:
-        try:
-            corpus = open_corpus(path)
-        except KGError as exc:
-            problems.append(Problem(exc.file or str(path), exc.line, exc.message, exc.hint))
-            continue
-        for files in corpus.files:
-            problems.extend(check_files(files, corpus, ontology).problems)
-    return problems
