@@ -83,7 +83,7 @@ def process_article(
     article = apply_scheme(
         article, corpus.config, entity_types=ontology.entity_types, relation_types=ontology.relation_types,
         event_types=ontology.event_types, roles=ontology.roles,
-        symmetric=frozenset(n for n in ontology.relation_types if ontology.term(n).symmetric),
+        symmetric=frozenset(n for n in ontology.relation_types if ontology.term(n).symmetric), is_a=ontology.is_a,
     )
     registry_ids = corpus.registry.entries
     found = article.problems
