@@ -368,23 +368,23 @@ def _map_event(m: _Mapper, ev: Event, new_type: str, event_map: EventMap | None)
 
 
 def _rule(m: _Mapper, r: Relation, rules: RelationRules | None, kinds: dict[str, tuple[str, str]],
-          is_a: Callable[[str, str], bool]) -> RelationMap | None | bool:
-    """The rule of kg.toml for a relation (None: not mapped; False: no rule fits, reported)."""
+          is_a: Callable[[str, str], bool]) -> tuple[bool, RelationMap | None]:
+    """Whether a rule of kg.toml fits a relation (if not, it is reported), and that rule (None: not mapped)."""
     if rules is None or isinstance(rules, RelationMap):
         if isinstance(rules, RelationMap) and (rules.subject or rules.object):
             rules = (rules,)
         else:
-            return rules
+            return True, rules
     unknown = ("?", "?")
     (s_type, s_written), (o_type, o_written) = kinds.get(r.subject, unknown), kinds.get(r.object, unknown)
     for rule in rules:
         if rule.fits(s_type, s_written, o_type, o_written, is_a):
-            return rule
+            return True, rule
     m.problem(r.line, f"no rule for {r.type!r} in kg.toml fits {r.id}: {s_written} {r.subject} → "
               f"{o_written} {r.object}",
               'add a rule for these types, or a default rule { type = "…" } (type = "" leaves them out)')
     m.dropped[r.id] = r.type
-    return False
+    return False, None
 
 
 def apply_scheme(
@@ -437,8 +437,8 @@ def apply_scheme(
                       + " and ".join(f"argument {x} ({m.dropped[x]})" for x in gone) + " was left out",
                       "map the argument's type in kg.toml", "warning")
             continue
-        rule = _rule(m, r, rules, kinds, is_a or (lambda a, b: a == b))
-        if rule is False:
+        fits, rule = _rule(m, r, rules, kinds, is_a or (lambda a, b: a == b))
+        if not fits:
             continue
         new_type = m.target("relation", r.id, r.type, rule.type if rule else None, relation_types, r.line)
         if new_type is None:
