@@ -295,6 +295,8 @@ def test_the_query_page_is_offline_and_offers_prefixes_and_questions(served):
     for name in saved_queries():
         assert f'"name": "{name}"' in page
     assert request(served.base + "/nothing-here")[0] == 404
+    status, headers, _ = request(served.url, method="PUT", data=b"x")
+    assert status == 405 and "POST" in headers["allow"]
 
 
 def test_the_query_page_runs_a_saved_question_in_a_browser(served):

@@ -313,7 +313,14 @@ def make_app(config: FrontConfig) -> Callable[..., Awaitable[None]]:
     async def page(request: Request) -> Response:
         return HTMLResponse(query_page())
 
+    allowed = {"/": "GET, HEAD", "/query": "GET, HEAD, POST", "/sparql": "GET, HEAD, POST", "/update": "POST",
+               "/store": "GET, HEAD, POST, PUT, DELETE", "/questions": "GET, HEAD"}
+
     async def not_found(request: Request) -> Response:
+        path = request.url.path
+        if path in allowed or path.startswith("/questions/"):
+            methods = allowed.get(path, "GET, HEAD")
+            raise _Refusal(405, f"{request.method} is not served at {path} (use {methods})", {"Allow": methods})
         raise _Refusal(404, f"nothing at {request.url.path}: the endpoints are /query, /update, /store, "
                        "/questions and the query page at /")
 
