@@ -1,0 +1,1 @@
+"""Reading a corpus: its layout, its annotation formats and its configuration."""
