@@ -157,7 +157,7 @@ def check_files(files: ArticleFiles, corpus: Corpus, ontology: Ontology) -> Chec
     from kg.scheme import apply_scheme
 
     problems: list[Problem] = []
-    if files.ann is not None:
+    if files.ann is not None and files.ann.suffix == ".ann":
         from kg.brat import check_brat, read_text
 
         try:
@@ -197,6 +197,7 @@ def check_corpus(paths: Iterable[Path]) -> list[Problem]:
         except KGError as exc:
             problems.append(Problem(exc.file or str(path), exc.line, exc.message, exc.hint))
             continue
+        problems.extend(corpus.problems)
         for files in corpus.files:
             problems.extend(check_files(files, corpus, ontology).problems)
     return problems
