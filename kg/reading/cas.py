@@ -26,6 +26,7 @@ have their kg meaning. Records get ids in text order (``T1``, ``R1``, ``E1``).
 from __future__ import annotations
 
 import dataclasses
+import io
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -76,8 +77,14 @@ class Layer:
 def classify(t: Any) -> Layer:
     """How the type ``t`` of a cassis type system is read (see the module docstring)."""
     feats = {f.name: f for f in t.all_features if f.name not in _BASE}
-    slots = tuple(n for n, f in feats.items() if f.elementType is not None
-                  and {"role", "target"} <= {g.name for g in f.elementType.all_features})
+    def element_features(f: Any) -> set[str]:
+        element = f.elementType  # a type system read from XML may hold a stale copy: look it up by name
+        if element is not None and getattr(t, "typesystem", None) is not None and t.typesystem.contains_type(
+                element.name):
+            element = t.typesystem.get_type(element.name)
+        return {g.name for g in element.all_features} if element is not None else set()
+
+    slots = tuple(n for n, f in feats.items() if {"role", "target"} <= element_features(f))
     strings = [n for n, f in feats.items() if f.rangeType.name == "uima.cas.String" and n not in SPECIAL]
     label = "value" if "value" in feats else strings[0] if len(strings) == 1 else None
     others = tuple(n for n in feats if n not in SPECIAL and n != label and n not in slots)
@@ -456,7 +463,7 @@ def load_cas(path: Path, *, root: Path | None = None) -> Cas:
         if ts is None:
             raise AnnotationError(f"no TypeSystem.xml for {path.name}", file=str(path),
                                   hint="put the TypeSystem.xml of the INCEpTION export beside it")
-        return load_cas_from_xmi(data, typesystem=ts)
+        return load_cas_from_xmi(io.BytesIO(data), typesystem=ts)
     except (ValueError, KeyError, TypeError, AttributeError, SyntaxError, TypeNotFoundError) as exc:
         where = f" (type system {ts_path})" if ts_path is not None else ""
         raise AnnotationError(f"cannot read {path.name} as a UIMA CAS{where}: {exc}", file=str(path),
