@@ -243,7 +243,8 @@ class _Reader:
             at.setdefault((e.mentions[0].start, e.mentions[0].end), []).append(eid)
         equivalences: list[tuple[str, ...]] = []
         for chain in chains:
-            links, link = [], _get(chain, "first")
+            links: list[Any] = []
+            link = _get(chain, "first")
             while link is not None and all(link is not x for x in links):
                 links.append(link)
                 link = _get(link, "next")
@@ -263,7 +264,7 @@ class _Reader:
                 equivalences.append(tuple(members))
                 continue
             head = records[members[0]]
-            actors = list(dict.fromkeys(records[m].actor for m in members if records[m].actor))
+            actors = list(dict.fromkeys(a for m in members if (a := records[m].actor) is not None))
             if len(actors) > 1:
                 self.problem(links[0], f"coreference chain joins entities of actors {', '.join(actors)}",
                              "give the chain's mentions one actor", "warning")

@@ -342,8 +342,9 @@ def parse_webanno(
         b, e = cp.get(row.begin), cp.get(row.end)
         if b is None or e is None or text[b:e] != row.token:
             shown = repr(text[b:e]) if b is not None and e is not None else "outside the text"
-            t.problem(row.line, f"token {row.token!r} at {row.begin}-{row.end} (UTF-16) is {shown} in the text",
-                      "check that the .txt is the text of this export, or remove it")
+            raise AnnotationError(f"token {row.token!r} at {row.begin}-{row.end} (UTF-16) is {shown} in the text",
+                                  file=source, line=row.line,
+                                  hint="check that the .txt is the text of this export, or remove it")
     # the type system, from the header
     ts = TypeSystem()
     types: dict[str, Any] = {}
@@ -390,8 +391,8 @@ def parse_webanno(
     chains: dict[int, list[tuple[int, Any]]] = {}
     for a in t.annotations:
         begin, end = span(a.units)
-        values = {k: v for k, v in a.values.items() if v is not None}
-        fs = types[CHAIN_LINK if a.chain else a.layer](begin=begin, end=end, **values)
+        fs = types[CHAIN_LINK if a.chain else a.layer](begin=begin, end=end,
+                                                       **{k: v for k, v in a.values.items() if v is not None})
         cas.add(fs)
         made[id(a)] = fs
         lines_of[id(fs)] = a.line
@@ -403,8 +404,8 @@ def parse_webanno(
             fs.next = nxt
         cas.add(types[CHAIN](first=links[0][1]))
     for a in t.annotations:  # slots, now that every target exists
-        col = next((c for c in columns if c.layer == a.layer and c.role == "slot-role"), None)
-        if col is None or not a.slots:
+        slot = next((c for c in columns if c.layer == a.layer and c.role == "slot-role"), None)
+        if slot is None or not a.slots:
             continue
         elements = []
         for role, ref in a.slots:
@@ -415,8 +416,8 @@ def parse_webanno(
             if m is None:
                 t.problem(a.line, f"malformed slot target {ref!r}", "write it as SENT-TOKEN[ID]")
             if target is not None:
-                elements.append(link_types[col.target](role=role, target=made[id(target)]))
-        setattr(made[id(a)], col.feature, ts.get_type("uima.cas.FSArray")(elements=elements))
+                elements.append(link_types[slot.target](role=role, target=made[id(target)]))
+        setattr(made[id(a)], slot.feature, ts.get_type("uima.cas.FSArray")(elements=elements))
     for row, base, values, ref in t.relations:
         m = _RELATION_REF.fullmatch(ref)
         if m is None:
