@@ -330,10 +330,10 @@ R2\tcommands Arg1:T6 Arg2:T7
 
 
 def _articles(root: Path) -> list[tuple[str, Article, Path | None]]:
-    from kg.annotations import open_corpus, read_article
+    from kg.reading.corpus import open_corpus, read_article
 
     corpus = open_corpus(root)
-    return [(f.id, read_article(f, corpus.config), f.yaml) for f in corpus.files]
+    return [(f.id, read_article(f, corpus.config), f.metadata) for f in corpus.files]
 
 
 def _write_corpus(folder: Path, kg_toml: str, articles: list[tuple[str, Article, Path | None]]) -> None:

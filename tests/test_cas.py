@@ -13,9 +13,9 @@ from cassis import Cas
 from inception_graphs import DATA, INCEPTION, SEEDS, differences, graphs, triples
 from typer.testing import CliRunner
 
-from kg.check import check_corpus
 from kg.cli import app
 from kg.errors import AnnotationError
+from kg.mapping.pipeline import check_corpus
 from kg.reading.cas import load_cas, parse_cas
 
 sys.path.insert(0, str(Path(__file__).parent.parent / "scripts"))

@@ -7,8 +7,8 @@ import shutil
 import pytest
 from inception_graphs import DATA, INCEPTION, SEEDS, differences, graphs, triples
 
-from kg.check import check_corpus
 from kg.errors import AnnotationError
+from kg.mapping.pipeline import check_corpus
 from kg.reading.webanno import parse_webanno
 
 NE = "de.tudarmstadt.ukp.dkpro.core.api.ner.type.NamedEntity"

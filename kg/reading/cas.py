@@ -39,7 +39,7 @@ from kg.model import Article, Entity, Event, Figure, Mention, Metadata, Problem,
 if TYPE_CHECKING:
     from cassis import Cas, TypeSystem
 
-    from kg.scheme import CorpusConfig
+    from kg.reading.scheme import CorpusConfig
 
 NAMED_ENTITY = "de.tudarmstadt.ukp.dkpro.core.api.ner.type.NamedEntity"
 CHAIN = "de.tudarmstadt.ukp.dkpro.core.api.coref.type.CoreferenceChain"
@@ -278,7 +278,7 @@ class _Reader:
         return equivalences
 
     def figure(self, kind: str, fs: Any, claimant: str | None) -> Figure | None:
-        from kg.brat import parse_count
+        from kg.reading.brat import parse_count
 
         mention = self.mention(fs)
         parsed = parse_count(mention.text)
@@ -391,8 +391,8 @@ def parse_cas(
     ``text`` (the article's ``.txt``, when there is one) must be the CAS's text. ``lines`` maps
     ``id(annotation)`` to a line of the file it came from (WebAnno TSV has lines, CAS files do not).
     """
-    from kg.brat import ATTRIBUTE_FLAGS
     from kg.ontology import load_ontology
+    from kg.reading.brat import ATTRIBUTE_FLAGS
 
     source = source or f"{article_id}.json"
     flags = dict(ATTRIBUTE_FLAGS)

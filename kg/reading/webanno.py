@@ -33,7 +33,7 @@ from kg.model import Article, Metadata, Problem
 from kg.reading.cas import CHAIN, CHAIN_LINK, parse_cas
 
 if TYPE_CHECKING:
-    from kg.scheme import CorpusConfig
+    from kg.reading.scheme import CorpusConfig
 
 _UNIT = r"\d+-\d+(?:\.\d+)?"
 _ROW_ID = re.compile(rf"{_UNIT}")
@@ -444,7 +444,7 @@ def parse_webanno(
 def read(path: Path, text: str | None, *, metadata: Metadata | None = None,
          config: CorpusConfig | None = None) -> Article:
     """Read a WebAnno TSV 3 export (``text``: the article's ``.txt``, if it has one)."""
-    from kg.brat import read_text
+    from kg.reading.brat import read_text
 
     return parse_webanno(read_text(path), article_id=path.stem, text=text, source=str(path),
                          text_source=str(path.with_suffix(".txt")), metadata=metadata,
