@@ -21,10 +21,12 @@ from typing import Any
 
 from cassis import Cas, TypeSystem
 
-from kg.model import Article
-from kg.reading.cas import CHAIN, CHAIN_LINK, NAMED_ENTITY
-
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # this checkout's kg, whatever is installed
+
+from kg.model import Article  # noqa: E402
+from kg.reading.cas import CHAIN, CHAIN_LINK, NAMED_ENTITY  # noqa: E402
+
 OUT = ROOT / "tests" / "data" / "inception"
 SENTENCE = "de.tudarmstadt.ukp.dkpro.core.api.segmentation.type.Sentence"
 TOKEN = "de.tudarmstadt.ukp.dkpro.core.api.segmentation.type.Token"

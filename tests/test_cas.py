@@ -102,6 +102,26 @@ def test_chain_of_one_type_is_one_entity_of_several_types_an_equivalence():
     assert article.equivalences == (("T3", "T4"),)
 
 
+def test_a_feature_kg_toml_maps_to_a_flag():
+    from cassis import TypeSystem
+
+    ts = TypeSystem()
+    ne = ts.create_type("de.tudarmstadt.ukp.dkpro.core.api.ner.type.NamedEntity")
+    ts.create_feature(ne, "value", "uima.cas.String")
+    rel = ts.create_type("webanno.custom.Claim")
+    for name, range_type in (("label", "uima.cas.String"), ("Negation", "uima.cas.Boolean"),
+                             ("Certainty", "uima.cas.String"), ("Governor", ne), ("Dependent", ne)):
+        ts.create_feature(rel, name, range_type)
+    cas = Cas(typesystem=ts)
+    cas.sofa_string = "Amal is not in ISIS"
+    a, b = ne(begin=0, end=4, value="Person"), ne(begin=15, end=19, value="ArmedGroup")
+    cas.add(a)
+    cas.add(b)
+    cas.add(rel(begin=15, end=19, Governor=a, Dependent=b, label="member", Negation=True, Certainty="doubtful"))
+    [r] = parse_cas(cas, article_id="x", attribute_flags={"Certainty=doubtful": "uncertain"}).relations
+    assert (r.type, r.negated, r.uncertain) == ("member", True, True)
+
+
 def test_identifier_actor_flags_and_claimant_features():
     cas, T = _cas("Reuters: Haftar does not command the LNA.")
     ne = "de.tudarmstadt.ukp.dkpro.core.api.ner.type.NamedEntity"
@@ -170,18 +190,6 @@ def test_broken_exports_are_errors_naming_the_file(tmp_path):
     shutil.copy(INCEPTION / "astral" / "xmi" / "astral.xmi", tmp_path / "b.xmi")
     with pytest.raises(AnnotationError, match="no TypeSystem.xml for b.xmi"):
         load_cas(tmp_path / "b.xmi", root=tmp_path)
-
-
-def test_a_file_no_reader_knows_is_reported(tmp_path):
-    corpus = tmp_path / "c"
-    shutil.copytree(INCEPTION / "astral" / "json", corpus)
-    (corpus / "astral.conllu").write_text("1\tHaftar\n", encoding="utf-8")
-    (corpus / "README.md").write_text("notes\n", encoding="utf-8")
-    problems = check_corpus([corpus])
-    assert [(p.file, p.severity) for p in problems] == [(str(corpus / "astral.conllu"), "warning")]
-    assert problems[0].message == "not read: no reader knows .conllu"
-    result = CliRunner().invoke(app, ["check", str(corpus)])
-    assert "astral.conllu: not read: no reader knows .conllu" in result.output
 
 
 def test_kg_check_and_build_read_a_corpus_of_exports(tmp_path):

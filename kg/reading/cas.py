@@ -16,8 +16,8 @@ Layers are recognised by their shape, so that real INCEpTION projects read witho
 * a coreference chain joins its mentions into one entity.
 
 The type as written (mapped by ``kg.toml`` afterwards, like brat types) is an annotation's label: its
-``value`` feature, else the layer's one other string feature, else the layer's short name. The features
-``actor`` (registry id), ``identifier`` (a Wikidata IRI or ``DB:ID``), ``claimant``, ``date``,
+``value`` feature, else its ``label``, else the layer's one other string feature, else the layer's short
+name. The features ``actor`` (registry id), ``identifier`` (a Wikidata IRI or ``DB:ID``), ``claimant``, ``date``,
 ``evidence`` (the quote of a relation), ``of``, ``count``, ``qualifier`` and the flags (``negated``,
 ``uncertain``, ``former``, ``intended``, or any name that ``kg.toml``'s ``[attributes]`` maps to a flag)
 have their kg meaning. Records get ids in text order (``T1``, ``R1``, ``E1``).
@@ -86,7 +86,7 @@ def classify(t: Any) -> Layer:
 
     slots = tuple(n for n, f in feats.items() if {"role", "target"} <= element_features(f))
     strings = [n for n, f in feats.items() if f.rangeType.name == "uima.cas.String" and n not in SPECIAL]
-    label = "value" if "value" in feats else strings[0] if len(strings) == 1 else None
+    label = next((n for n in ("value", "label") if n in feats), strings[0] if len(strings) == 1 else None)
     others = tuple(n for n in feats if n not in SPECIAL and n != label and n not in slots)
     name = t.name
     if "Governor" in feats and "Dependent" in feats:
@@ -262,6 +262,9 @@ class _Reader:
                 continue
             if len({records[m].type for m in members}) > 1:
                 equivalences.append(tuple(members))
+                for link in loose:
+                    self.problem(link, f"coreference link {self.where(link)} joins entities of different types and "
+                                 "is on none of them; not read", "annotate it on an entity layer", "warning")
                 continue
             head = records[members[0]]
             actors = list(dict.fromkeys(a for m in members if (a := records[m].actor) is not None))
