@@ -25,7 +25,7 @@ from kg.errors import KGError, ViewError
 from kg.network import actor_network, network_from_triples
 from kg.network.selection import Selection, select
 from kg.ontology import load_ontology
-from kg.store import GraphStore
+from kg.sparql.store import GraphStore
 from kg.views import LARGE, WEBGL, layout, render_view, script_json, show, write_view
 from kg.views.prepare import blocs, keep_top, main_components, merge_aliases
 
@@ -54,8 +54,8 @@ def page_detail(page: str) -> dict[str, Any]:
 
 def corpus_texts(root: Path) -> dict[str, str]:
     """Article IRI → text, as the store names the articles."""
-    from kg.annotations import open_corpus, read_article
-    from kg.mapping import article_iri
+    from kg.reading.corpus import open_corpus, read_article
+    from kg.mapping.rdf import article_iri
 
     corpus = open_corpus(root)
     out = {}
