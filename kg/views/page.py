@@ -181,7 +181,8 @@ def _render(graph: nx.MultiDiGraph, *, lang: str = "both", title: str | None = N
     page = _template().render(
         title=title, lang="ar" if lang == "ar" else "en", dir="rtl" if lang == "ar" else "ltr", ui=ui,
         webgl=webgl, large=data["large"], font=FONT_STACK, libraries=libraries, css=_asset("view.css"),
-        renderer_js=_asset("sigma-view.js" if webgl else "vis-view.js"), ui_js=_asset("ui.js"),
+        renderer_js=_asset("sigma-view.js" if webgl else "vis-view.js"), panel_js=_asset("panel.js"),
+        ui_js=_asset("ui.js"),
         data_json=script_json(data), detail_json=_detail_payload(detail, packed=webgl),
         detail_encoding="gzip" if webgl else "json",
     )
