@@ -12,6 +12,10 @@ smoothing, nodes and edges assigned directly since ``from_nx`` is quadratic):
   draws nothing until physics stabilisation is done). Each browser run is a separate process, killed
   after ``--timeout`` seconds; such runs are reported as "did not finish in N s".
 
+Each row also has ``browser_cpu_s``: CPU seconds of all the browser's processes (page, GPU's software
+WebGL, browser) from opening the page until its first frame was seen, starting the page's process and
+reading the details after the first frame included; it grows less with the load than the wall time.
+
 Run: ``nice -n 10 python benchmarks/bench_views.py [--sizes 1000,10000,100000] [--timeout 120] [--json out.json]``.
 The machine's load average is printed with the results: wall-clock figures grow with it.
 Needs Chromium (``scripts/ensure-chromium``).
@@ -113,6 +117,10 @@ def write_pyvis(graph: Any, path: Path) -> float:
     return time.perf_counter() - start
 
 
+#: CPU seconds of the browser's processes for each drawing measured (they do not grow with the load).
+CPU_SECONDS: list[float | None] = []
+
+
 def measure(path: Path, expression: str, timeout: float) -> float | None:
     """Seconds until the page has drawn, in a child process killed after ``timeout`` (None: not drawn)."""
     cmd = [sys.executable, __file__, "--measure", str(path), "--expression", expression, "--timeout", str(timeout)]
@@ -124,7 +132,11 @@ def measure(path: Path, expression: str, timeout: float) -> float | None:
         proc.communicate()
         return None
     value = out.strip().splitlines()[-1] if out.strip() else "null"
-    return None if value == "null" else float(value)
+    if value == "null":
+        return None
+    seconds, cpu = value.split()
+    CPU_SECONDS.append(None if cpu == "null" else float(cpu))
+    return float(seconds)
 
 
 def _measure_child(path: Path, expression: str, timeout: float) -> None:
@@ -135,10 +147,10 @@ def _measure_child(path: Path, expression: str, timeout: float) -> None:
         sys.exit("no Chromium: run scripts/ensure-chromium")
     browser = Browser(executable)
     try:
-        seconds = browser.time_to_draw(path, expression=expression, timeout=timeout)
+        seconds, cpu = browser.draw_costs(path, expression=expression, timeout=timeout)
     finally:
         browser.close()
-    print("null" if seconds is None else f"{seconds:.3f}", flush=True)
+    print("null" if seconds is None else f"{seconds:.3f} {cpu if cpu is not None else 'null'}", flush=True)
 
 
 def _fmt_time(seconds: float | None, timeout: float) -> str:
@@ -172,6 +184,7 @@ def main() -> None:
                 path = Path(tmp) / f"{name.split()[0]}-{n}.html"
                 written = write(graph, path)
                 runs = []
+                CPU_SECONDS.clear()
                 for _ in range(repeat):
                     runs.append(measure(path, expression, args.timeout))
                     if runs[-1] is None:
@@ -187,9 +200,11 @@ def main() -> None:
                 results.append(row)
                 spread = f" (median of {len(runs)}: {median:.2f} s)" if median is not None and len(runs) > 1 else ""
                 row["load_average"] = round(os.getloadavg()[0], 1)
+                cpu = sorted(c for c in CPU_SECONDS if c is not None)
+                row["browser_cpu_s"] = round(cpu[0], 2) if cpu else None
                 print(f"{row['nodes']:>6} nodes {row['edges']:>6} edges  {name:<15} write {written:6.2f} s  "
                       f"{row['bytes'] / 1e6:6.2f} MB  drawn {_fmt_time(drawn, args.timeout)}{spread}  "
-                      f"(load average {row['load_average']})", flush=True)
+                      f"browser CPU {row['browser_cpu_s']} s (load average {row['load_average']})", flush=True)
     if args.json:
         args.json.write_text(json.dumps(results, indent=2), encoding="utf-8")
 
