@@ -7,13 +7,15 @@ read with ``dkpro-cassis``, which turns the CAS's UTF-16 offsets into code point
 Layers are recognised by their shape, so that real INCEpTION projects read without configuration
 (see ``docs/annotation-format.md``):
 
-* a layer with ``Governor`` and ``Dependent`` features is a **relation** layer (Governor = subject);
-* a span layer with a slot (link) feature is an **event** layer: the trigger is the span, each slot's role
-  and target an argument;
-* a span layer with a ``count`` feature is a **figure** layer (the target of an event slot whose role is a
-  figure kind, such as ``killed``);
-* ``NamedEntity`` and every other ``webanno.custom.*`` span layer is an **entity** layer;
-* a coreference chain joins its mentions into one entity.
+* a custom layer (``webanno.custom.*``) with ``Governor`` and ``Dependent`` features is a **relation** layer
+  (Governor = subject);
+* a custom span layer with a slot (link) feature is an **event** layer: the trigger is the span, each slot's
+  role and target an argument;
+* a custom span layer with a ``count`` feature is a **figure** layer (the target of an event slot whose role
+  is a figure kind, such as ``killed``);
+* ``NamedEntity`` and every other custom span layer is an **entity** layer;
+* a coreference chain joins its mentions into one entity; DKPro's other layers (dependencies, part of
+  speech…) are named once as not read.
 
 The type as written (mapped by ``kg.toml`` afterwards, like brat types) is an annotation's label: its
 ``value`` feature, else its ``label``, else the layer's one other string feature, else the layer's short
@@ -89,20 +91,22 @@ def classify(t: Any) -> Layer:
     label = next((n for n in ("value", "label") if n in feats), strings[0] if len(strings) == 1 else None)
     others = tuple(n for n in feats if n not in SPECIAL and n != label and n not in slots)
     name = t.name
-    if "Governor" in feats and "Dependent" in feats:
-        kind = "relation"
+    if name == NAMED_ENTITY:
+        kind = "entity"
     elif name == CHAIN_LINK:
         kind = "link"
     elif any(name.startswith(p) for p in _STRUCTURE):
         kind = "skip"
+    elif not name.startswith(CUSTOM):  # DKPro's other layers: dependencies, semantic roles, POS…
+        kind = "other"
+    elif "Governor" in feats and "Dependent" in feats:
+        kind = "relation"
     elif slots:
         kind = "event"
     elif "count" in feats:
         kind = "figure"
-    elif name == NAMED_ENTITY or name.startswith(CUSTOM):
-        kind = "entity"
     else:
-        kind = "other"
+        kind = "entity"
     return Layer(name, kind, label, slots, others)
 
 
@@ -417,7 +421,8 @@ def parse_cas(
     for name, layer in sorted(r.layers.items()):
         if layer.kind == "other":
             count = sum(fs.type.name == name for fs in kinds["other"])
-            r.problems.append(Problem(source, None, f"layer {name} ({count} annotations) is not read",
+            what = f"{count} annotation{'s' * (count != 1)}"
+            r.problems.append(Problem(source, None, f"layer {name} ({what}) is not read",
                                       "kg reads entity, relation, event, figure and coreference layers", "warning"))
     records = r.entities(kinds.get("entity", []))
     chains.sort(key=lambda c: (getattr(_get(c, "first"), "begin", -1), getattr(_get(c, "first"), "end", -1)))
