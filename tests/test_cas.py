@@ -120,6 +120,9 @@ def test_a_feature_kg_toml_maps_to_a_flag():
     cas.add(rel(begin=15, end=19, Governor=a, Dependent=b, label="member", Negation=True, Certainty="doubtful"))
     [r] = parse_cas(cas, article_id="x", attribute_flags={"Certainty=doubtful": "uncertain"}).relations
     assert (r.type, r.negated, r.uncertain) == ("member", True, True)
+    [problem] = parse_cas(cas, article_id="x").problems  # without the mapping, Certainty means nothing to kg
+    assert (problem.severity, problem.message) == ("warning", "feature Certainty of webanno.custom.Claim is not read "
+                                                              "(1 value)")
 
 
 def test_identifier_actor_flags_and_claimant_features():

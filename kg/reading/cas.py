@@ -152,6 +152,7 @@ class _Reader:
         self.by_actor: dict[str, str] = {}  # actor feature → first entity id with it
         self.by_text: dict[str, str] = {}  # mention text → first entity id with it
         self.merged: dict[str, str] = {}  # entity id → the id of the chain's entity it joined
+        self.unread: dict[tuple[str, str], int] = {}  # (layer, feature) of relations/events → values not read
 
     def layer(self, fs: Any) -> Layer:
         name = fs.type.name
@@ -197,6 +198,12 @@ class _Reader:
             else:
                 attributes.append((name, str(value)))
         return found, attributes
+
+    def not_read(self, fs: Any, features: list[tuple[str, str]]) -> None:
+        """Count the features of a relation or event that have no kg meaning (named once per layer)."""
+        for name, _ in features:
+            key = (fs.type.name, name)
+            self.unread[key] = self.unread.get(key, 0) + 1
 
     def reference(self, value: Any) -> str | None:
         """A claimant or ``of`` feature: the entity whose ``actor`` or text it is, else the text itself."""
@@ -331,7 +338,8 @@ class _Reader:
                                      "which is not an entity or an event", "point the slot at an entity")
                     else:
                         arguments.append((role, self.ref(target)))  # type: ignore[arg-type]
-            found, _ = self.set_flags(fs, ("negated", "uncertain"))
+            found, unread = self.set_flags(fs, ("negated", "uncertain"))
+            self.not_read(fs, unread)
             trigger = self.mention(fs)
             events.append(Event(id=self.ids[id(fs)], type=self.label(fs), trigger=trigger, arguments=tuple(arguments),
                                 date=self.date(fs), figures=tuple(figures), claimant=claimant,
@@ -374,7 +382,8 @@ class _Reader:
                 self.problem(fs, f"{self.layer(fs).short} {self.label(fs)!r} at {fs.begin}-{fs.end}: its {end} "
                              "is not an entity or an event; left out", "attach the relation to entity annotations")
                 continue
-            found, _ = self.set_flags(fs, FLAGS)
+            found, unread = self.set_flags(fs, FLAGS)
+            self.not_read(fs, unread)
             relations.append(Relation(id=f"R{n}", type=self.label(fs), subject=subject, object=obj,
                                       evidence=self.evidence(fs, [gov, dep]),
                                       claimant=self.reference(_get(fs, "claimant")), date=self.date(fs),
@@ -430,6 +439,10 @@ def parse_cas(
     r.figures = {id(fs): fs for fs in kinds.get("figure", [])}
     events = r.events(kinds.get("event", []), load_ontology().figure_kinds)
     relations = r.relations(kinds.get("relation", []))
+    for (layer_name, feature), count in sorted(r.unread.items()):
+        r.problems.append(Problem(source, None, f"feature {feature} of {layer_name} is not read ({count} "
+                                  f"value{'s' * (count != 1)})", "kg.toml [attributes] can map it to a flag",
+                                  "warning"))
     meta = metadata or Metadata()
     try:
         language = cas.document_language
