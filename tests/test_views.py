@@ -54,8 +54,8 @@ def page_detail(page: str) -> dict[str, Any]:
 
 def corpus_texts(root: Path) -> dict[str, str]:
     """Article IRI → text, as the store names the articles."""
-    from kg.reading.corpus import open_corpus, read_article
     from kg.mapping.rdf import article_iri
+    from kg.reading.corpus import open_corpus, read_article
 
     corpus = open_corpus(root)
     out = {}

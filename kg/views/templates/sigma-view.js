@@ -141,7 +141,7 @@
       labelFont: data.font, labelSize: 12, labelWeight: "normal", labelColor: { color: "#1f1f1f" },
       labelRenderedSizeThreshold: 7, labelDensity: 0.6, labelGridCellSize: 140,
       renderEdgeLabels: false, enableEdgeEvents: m <= 50000, hideEdgesOnMove: m > 50000, zIndex: false,
-      defaultEdgeType: "line", minCameraRatio: 0.005, maxCameraRatio: 20, stagePadding: 30,
+      defaultEdgeType: "line", minCameraRatio: 0.005, maxCameraRatio: 20, stagePadding: 60,
       nodeReducer: function (key, attrs) {
         var k = +key;
         if (!hooks.nodeVisible(k)) { return Object.assign({}, attrs, { hidden: true }); }
