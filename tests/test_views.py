@@ -198,6 +198,20 @@ def test_article_texts_hold_the_quotes_at_their_spans(seed_network: Any) -> None
             assert text["t"][e["span"][0] - text["o"]:e["span"][1] - text["o"]] == e["quote"]
 
 
+def test_long_article_texts_keep_the_paragraphs_around_the_quotes(seed_network: Any,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    import kg.views.data
+
+    texts = corpus_texts(seed_corpus())
+    monkeypatch.setattr(kg.views.data, "TEXT_BUDGET", 10)
+    detail = page_detail(render_view(seed_network, texts=texts))
+    for items in detail["edges"]["evidence"]:
+        for e in items:
+            text = detail["texts"][str(e["a"])]
+            assert text["t"][e["span"][0] - text["o"]:e["span"][1] - text["o"]] == e["quote"]
+    assert sum(len(t["t"]) for t in detail["texts"].values()) <= sum(len(t) for t in texts.values())
+
+
 def test_large_vis_views_have_positions_and_no_physics() -> None:
     data = page_data(render_view(random_network(600, 1200, 3)))
     assert data["large"] is True and data["webgl"] is False and len(data["nodes"]["x"]) > LARGE

@@ -23,7 +23,6 @@ from typing import TYPE_CHECKING, Any
 from kg.views.layout import LARGE, layout
 from kg.views.look import (
     BLOC_COLOURS,
-    OTHER_BLOC,
     SIZED_SHAPES,
     display_label,
     legend_term,
@@ -135,7 +134,7 @@ def page_data(graph: nx.MultiDiGraph, *, lang: str, webgl: bool, ontology: Ontol
         "types": [dict(legend_term(ont, t), count=type_count[t], shape=shape(ont, t),
                        vis=node_colour(look(ont, t)["colour"])) for t in type_names],
         "relations": [dict(legend_term(ont, r), count=rel_count[r]) for r in rel_names],
-        "blocs": [{"colour": BLOC_COLOURS[b] if b < len(BLOC_COLOURS) - 1 else OTHER_BLOC, "count": bloc_count[b],
+        "blocs": [{"colour": BLOC_COLOURS[b], "count": bloc_count[b],
                    "lead": leads[b]}
                   for b in range(min(len(bloc_count), len(BLOC_COLOURS)))],
         "months": months, "nodes": nodes, "edges": edges, "central": central,

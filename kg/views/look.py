@@ -27,10 +27,9 @@ LABEL_SHAPES = {"box", "ellipse", "circle", "database", "text"}
 #: Labels are wrapped at about this many characters a line.
 WRAP = 26
 DEFAULT_COLOUR = "#8c8c8c"
-#: Bloc colours (colour-blind-friendly, after Okabe–Ito and Tableau 10); blocs past these are grey.
+#: Bloc colours (Tableau 10 and two more), the largest bloc first; the page draws smaller blocs grey.
 BLOC_COLOURS = ("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7",
                 "#9c755f", "#17becf", "#bcbd22", "#7f7f7f")
-OTHER_BLOC = "#c7c7c7"
 _JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 _COLOUR = re.compile(r"#[0-9a-fA-F]{3}([0-9a-fA-F]{3})?")
 
