@@ -23,9 +23,9 @@ _EXPORTS: dict[str, str] = {
     # corpora and building
     "open_corpus": "kg.annotations",
     "check_corpus": "kg.check",
-    "build": "kg.build",
-    "BuildReport": "kg.build",
-    "store_stats": "kg.build",
+    "build": "kg.building.build",
+    "BuildReport": "kg.building.build",
+    "store_stats": "kg.building.stats",
     # the graph
     "GraphStore": "kg.store",
     "default_store_path": "kg.store",

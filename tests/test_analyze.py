@@ -22,7 +22,7 @@ from kg.analyze import (
     run,
     shortest_path,
 )
-from kg.build import build
+from kg import build
 from kg.cli import app
 from kg.errors import NetworkError, UnknownActorError
 from kg.network import actor_network, network_from_triples

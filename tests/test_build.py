@@ -11,7 +11,7 @@ import rdflib
 from rdflib.compare import isomorphic
 from typer.testing import CliRunner
 
-from kg.build import build
+from kg import build
 from kg.cli import app
 from kg.demo import pairs
 from kg.mapping import KG
@@ -42,6 +42,9 @@ def test_seed_graph_equals_the_reviewed_expected_trig(seed_store: GraphStore, tm
     built, expected = rdflib.Dataset(), rdflib.Dataset()
     built.parse(out, format="trig")
     expected.parse(EXPECTED, format="trig")
+    for ds in (built, expected):  # the content hash covers kg's own code: it changes with every release
+        ds.remove((None, rdflib.URIRef(KG + "contentHash"), None, None))
+        ds.remove_graph(rdflib.URIRef(BASE + "graph/relations"))  # the relation summary: tests of its own
     for graph in expected.graphs():
         other = built.graph(graph.identifier)
         assert isomorphic(graph, other), f"graph {graph.identifier} differs"
@@ -221,26 +224,3 @@ def test_stats_without_a_store_is_a_clear_error(tmp_path: Path):
     result = runner.invoke(app, ["stats", "--store", str(tmp_path / "none")])
     assert result.exit_code == 1
     assert "no store at" in result.stderr and "kg build" in result.stderr
-
-
-def test_large_builds_are_written_in_chunks_of_whole_graphs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    import kg.build
-
-    small = GraphStore()
-    build([DATA / "multi"], store=small)
-    monkeypatch.setattr(kg.build, "ATOMIC_LIMIT", 2000)  # a few graphs per chunk
-    calls: list[int] = []
-    original = GraphStore.replace_in_chunks
-
-    def counting(self, chunks, *, drop):  # type: ignore[no-untyped-def]
-        calls.append(len(chunks))
-        return original(self, chunks, drop=drop)
-
-    monkeypatch.setattr(GraphStore, "replace_in_chunks", counting)
-    with GraphStore(tmp_path / "store") as chunked:
-        first = build([DATA / "multi"], store=chunked, force=True)
-        assert first.ok
-        assert quads(chunked) == quads(small)
-        again = build([DATA / "multi"], store=chunked, force=True)
-        assert again.ok and quads(chunked) == quads(small)
-    assert len(calls) == 2 and calls[0] > 1

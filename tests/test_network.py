@@ -12,7 +12,7 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from kg.build import build
+from kg import build
 from kg.network import (
     NetworkError,
     UnknownActorError,

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from kg.build import build
+from kg import build
 from kg.check import check_corpus
 from kg.store import GraphStore
 

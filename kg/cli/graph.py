@@ -20,7 +20,7 @@ def stats(
 
     Example: kg stats --format json
     """
-    from kg.build import render_stats, store_stats
+    from kg.building.stats import render_stats, store_stats
 
     with open_store(store, read_only=True) as st:
         stats = store_stats(st)
