@@ -40,6 +40,8 @@ STORE_ENV = "KG_STORE"
 LIVE = "live"
 GENERATION = "gen-"
 LOCK = "kg-build.lock"
+#: What stopped builds can leave in a store folder (removed by the next build).
+GRAPHS_LEFT_BY_BUILDS = (GENERATION, f".{LIVE}-", ".shards-")
 
 #: Output formats by file suffix.
 FORMATS: dict[str, ox.RdfFormat] = {
