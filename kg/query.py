@@ -550,7 +550,7 @@ def _run_with_deadline(source: GraphStore, text: str, kind: Kind, graphs: list[s
             source.store.flush()
     ctx = multiprocessing.get_context("fork")
     recv, send = ctx.Pipe(duplex=False)
-    path = str(source.path) if source.path is not None else None
+    path = str(source.location) if source.location is not None else None
     proc = ctx.Process(target=_child, args=(None if path else source.store, path, text, graphs, send), daemon=True)
     proc.start()
     send.close()

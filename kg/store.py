@@ -68,7 +68,9 @@ def store_location(path: Path) -> Path:
     PosixPath('no-such-store')
     """
     link = path / LIVE
-    return path / os.readlink(link) if link.is_symlink() else path
+    if link.is_symlink():
+        return path / os.readlink(link)
+    return link if link.is_dir() else path  # a copied store folder: the link became a folder
 
 
 def _is_legacy(path: Path) -> bool:
@@ -141,6 +143,10 @@ class GraphStore:
                 self.location = store_location(path)
                 self.store = ox.Store.read_only(str(self.location))
             else:
+                if (path / LIVE).is_dir() and not (path / LIVE).is_symlink():  # a copy: make it a link again
+                    generation = f"{GENERATION}{uuid.uuid4().hex[:12]}"
+                    os.rename(path / LIVE, path / generation)
+                    _point_live(path, generation)
                 if not (path / LIVE).is_symlink() and not _is_legacy(path):
                     path.mkdir(parents=True, exist_ok=True)
                     generation = f"{GENERATION}{uuid.uuid4().hex[:12]}"
@@ -349,7 +355,7 @@ class Shadow:
             if isinstance(data, Path):
                 self.store.bulk_load(path=str(data), format=ox.RdfFormat.N_QUADS)
             else:
-                self.store.bulk_load(input=_Reader(iter(data)), format=ox.RdfFormat.N_QUADS)
+                self.store.bulk_load(input=_Reader(iter(data)), format=ox.RdfFormat.N_QUADS)  # type: ignore[arg-type]
         except (OSError, SyntaxError) as exc:
             raise StoreError(f"loading the new store failed, the store was not changed: {exc}",
                              hint="is the disk full?" if isinstance(exc, OSError) else None) from None

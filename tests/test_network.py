@@ -276,7 +276,7 @@ def test_an_endpoint_gives_the_same_network(tmp_path: Path):
     location = tmp_path / "store"
     built(NETWORK, location).close()
     port = _free_port()
-    server = subprocess.Popen(["oxigraph", "serve-read-only", "--location", str(location), "--bind",
+    server = subprocess.Popen(["oxigraph", "serve-read-only", "--location", str(location / "live"), "--bind",
                                f"127.0.0.1:{port}", "--union-default-graph"],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}/query"

@@ -72,7 +72,7 @@ GROUP BY ?s ?p ?o"""
 
 
 def _rows(store: GraphStore, query: str) -> Iterator[Any]:
-    yield from store.store.query(query, use_default_graph_as_union=True)  # type: ignore[union-attr]
+    yield from store.store.query(query, use_default_graph_as_union=True)  # type: ignore[union-attr,misc]
 
 
 def predicates(store: GraphStore) -> list[str]:
@@ -100,7 +100,8 @@ def _nquads(row: Any, base: str, graph: str) -> str:
     denied = row["denied"].value == "true"
     asserted = row["all_denied"].value != "true"
     lines = [f"{node} <{RDF}type> <{KG}RelationSummary> {g}",
-             f"{node} <{RDF}subject> <{s}> {g}", f"{node} <{RDF}predicate> <{p}> {g}", f"{node} <{RDF}object> <{o}> {g}"]
+             f"{node} <{RDF}subject> <{s}> {g}", f"{node} <{RDF}predicate> <{p}> {g}",
+             f"{node} <{RDF}object> <{o}> {g}"]
     if denied:
         lines.append(f"{node} <{KG}denied> {_TRUE} {g}")
     if asserted:
@@ -138,4 +139,5 @@ def drop_nodes(keys: Iterable[Key], base: str) -> Iterator[str]:
     ordered = sorted(keys)
     for start in range(0, len(ordered), 1000):
         nodes = " ".join(f"<{summary_node(s, p, o, base)}>" for s, p, o in ordered[start:start + 1000])
-        yield f"DELETE {{ GRAPH <{graph}> {{ ?n ?x ?y }} }} WHERE {{ VALUES ?n {{ {nodes} }} GRAPH <{graph}> {{ ?n ?x ?y }} }}"
+        yield (f"DELETE {{ GRAPH <{graph}> {{ ?n ?x ?y }} }} "
+               f"WHERE {{ VALUES ?n {{ {nodes} }} GRAPH <{graph}> {{ ?n ?x ?y }} }}")

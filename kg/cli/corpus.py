@@ -24,8 +24,9 @@ def build(
                                              ".ttl, .nt or .jsonld), or to a folder DIR/ as N-Quads shards "
                                              "for any server's bulk loader.")] = None,
     workers: Annotated[int, typer.Option(help="Processes that read and map articles.", min=1)] = 1,
-    dask: Annotated[str | None, typer.Option("--dask", metavar="SCHEDULER", help="Map the articles on a Dask "
-                                             "cluster: `local` (a LocalCluster) or a tcp:// scheduler address.")] = None,
+    dask: Annotated[str | None, typer.Option(
+        "--dask", metavar="SCHEDULER",
+        help="Map the articles on a Dask cluster: `local` (a LocalCluster) or a tcp:// scheduler address.")] = None,
     force: Annotated[bool, typer.Option(help="Redo every article, changed or not.")] = False,
     allow_empty: Annotated[bool, typer.Option("--allow-empty", help="Allow a build that removes every article "
                                               "from the store (an empty corpus).")] = False,
@@ -46,7 +47,7 @@ def build(
 
 def _build_into(target: GraphStore, corpus: list[Path], *, out: Path | None, workers: int, dask: str | None,
                 force: bool, allow_empty: bool, fmt: str) -> None:
-    from kg import build as run_build
+    from kg.building.build import build as run_build
     from kg.building.executors import executor_for
     from kg.building.stats import render_stats
 
@@ -104,7 +105,7 @@ def check(
         typer.echo(str(problem))
     errors = [p for p in problems if p.severity == "error"]
     if not errors and shacl:
-        from kg import build as run_build
+        from kg.building.build import build as run_build
         from kg.shapes import validate
         from kg.store import GraphStore
 
