@@ -40,6 +40,8 @@ STORE_ENV = "KG_STORE"
 LIVE = "live"
 GENERATION = "gen-"
 LOCK = "kg-build.lock"
+#: N-Quads bytes given to Oxigraph's bulk loader at once (its memory grows with the input of one call).
+BULK_SEGMENT = 32 * 1024 * 1024
 #: What stopped builds can leave in a store folder (removed by the next build).
 GRAPHS_LEFT_BY_BUILDS = (GENERATION, f".{LIVE}-", ".shards-")
 
@@ -350,12 +352,23 @@ class Shadow:
         self.view.path, self.view.location, self.view.read_only, self.view.store = None, folder, False, store
 
     def bulk_load(self, data: Iterable[bytes] | Path) -> None:
-        """Load N-Quads, from a file or streamed from chunks of bytes, with Oxigraph's bulk loader."""
+        """Load N-Quads, from a file or streamed as chunks of bytes (each ending at a line end), with
+        Oxigraph's bulk loader, a segment of about :data:`BULK_SEGMENT` bytes at a time: the loader holds
+        a whole batch in memory, so segments keep a build's memory flat however large the corpus."""
         try:
             if isinstance(data, Path):
                 self.store.bulk_load(path=str(data), format=ox.RdfFormat.N_QUADS)
-            else:
-                self.store.bulk_load(input=_Reader(iter(data)), format=ox.RdfFormat.N_QUADS)  # type: ignore[arg-type]
+                return
+            segment: list[bytes] = []
+            size = 0
+            for chunk in data:
+                segment.append(chunk)
+                size += len(chunk)
+                if size >= BULK_SEGMENT:
+                    self.store.bulk_load(input=b"".join(segment), format=ox.RdfFormat.N_QUADS)
+                    segment, size = [], 0
+            if segment:
+                self.store.bulk_load(input=b"".join(segment), format=ox.RdfFormat.N_QUADS)
         except (OSError, SyntaxError) as exc:
             raise StoreError(f"loading the new store failed, the store was not changed: {exc}",
                              hint="is the disk full?" if isinstance(exc, OSError) else None) from None
@@ -388,29 +401,6 @@ class Shadow:
             with contextlib.suppress(AttributeError):
                 del self.store, self.view.store
             shutil.rmtree(self.folder, ignore_errors=True)
-
-
-class _Reader:
-    """A binary file over an iterator of byte chunks (what ``Store.bulk_load`` reads from)."""
-
-    def __init__(self, chunks: Iterator[bytes]) -> None:
-        self.chunks = chunks
-        self.buffer = b""
-        self.pos = 0
-
-    def read(self, size: int = -1) -> bytes:
-        if size < 0:
-            out = self.buffer[self.pos:] + b"".join(self.chunks)
-            self.buffer, self.pos = b"", 0
-            return out
-        while len(self.buffer) - self.pos < size:
-            chunk = next(self.chunks, None)
-            if chunk is None:
-                break
-            self.buffer, self.pos = self.buffer[self.pos:] + chunk, 0
-        out = self.buffer[self.pos:self.pos + size]
-        self.pos += len(out)
-        return out
 
 
 PREFIXES = {

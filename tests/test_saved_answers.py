@@ -20,24 +20,47 @@ CORPORA = {"seeds": [SEEDS], "multi": [DATA / "multi"], "network": [DATA / "netw
 
 #: Parameters to ask each question with (every corpus; an actor a corpus lacks is skipped).
 PARAMS: dict[str, list[dict[str, str]]] = {
-    "allies": [{"group": g} for g in ("bdb", "lna", "Ajdabiya Operations Room", "brsc", "gna")],
-    "chain-of-command": [{"actor": a} for a in ("lna", "bdb", "haftar", "khalifa-haftar")],
-    "claims-by": [{"claimant": c} for c in ("مصادر من سرايا الدفاع", "Al Jazeera", "local-sources", "lna")],
-    "commanders": [{"group": g} for g in ("bdb", "lna", "brsc", "سرايا الدفاع")],
+    "allies": [{"group": g} for g in ("bdb", "lna", "Ajdabiya Operations Room", "brsc", "gna",
+                                           "misrata-protection-force", "government-of-national-accord")],
+    "chain-of-command": [{"actor": a} for a in ("lna", "bdb", "haftar", "khalifa-haftar",
+                                                     "sabratha-security-battalion", "misrata-shield-forces")],
+    "claims-by": [{"claimant": c} for c in ("مصادر من سرايا الدفاع", "Al Jazeera", "local-sources", "lna", "al-jazeera",
+                                                             "reuters")],
+    "commanders": [{"group": g} for g in ("bdb", "lna", "brsc", "سرايا الدفاع",
+                                                "sabratha-security-battalion", "misrata-shield-forces")],
     "conflicting-claims": [{}],
     "corroborated": [{}, {"min": "1"}, {"min": "3"}],
-    "hostile-to-both": [{"x": "BRSC", "y": "غرفة عمليات أجدابيا"}, {"x": "lna", "y": "bdb"}, {"x": "bdb", "y": "brsc"}],
-    "shared-backers": [{}, {"actor": "bdb"}, {"actor": "lna"}],
-    "supporters": [{"group": g} for g in ("bdb", "lna", "Ajdabiya Operations Room", "gna")],
+    "hostile-to-both": [{"x": "BRSC", "y": "غرفة عمليات أجدابيا"}, {"x": "lna", "y": "bdb"}, {"x": "bdb", "y": "brsc"},
+                        {"x": "misrata-protection-force", "y": "sabratha-security-battalion"},
+                        {"x": "government-of-national-accord", "y": "misrata-shield-forces"}],
+    "shared-backers": [{}, {"actor": "bdb"}, {"actor": "lna"}, {"actor": "government-of-national-accord"}],
+    "supporters": [{"group": g} for g in ("bdb", "lna", "Ajdabiya Operations Room", "gna",
+                                                "government-of-national-accord", "misrata-shield-forces")],
     "timeline": [{}, {"relation": "commands"}, {"actor": "lna"}, {"actor": "bdb", "other": "lna"},
-                 {"relation": "supports", "actor": "bdb"}],
+                 {"relation": "supports", "actor": "bdb"}, {"actor": "tripoli"},
+                 {"actor": "sabratha-security-battalion"}, {"relation": "hostileTo", "actor": "misrata-shield-forces"}],
 }
 
 
-@pytest.fixture(scope="module", params=sorted(CORPORA))
-def corpus_store(request: pytest.FixtureRequest) -> GraphStore:
+
+def _synthetic(folder: Path) -> Path:
+    import importlib.util
+    import sys
+
+    spec = importlib.util.spec_from_file_location("kg_bench_synth_answers", Path(__file__).parent.parent /
+                                                  "benchmarks" / "synth.py")
+    assert spec is not None and spec.loader is not None
+    synth = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = synth
+    spec.loader.exec_module(synth)
+    return synth.generate_corpus(folder / "synth", 120)
+
+
+@pytest.fixture(scope="module", params=[*sorted(CORPORA), "synthetic"])
+def corpus_store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> GraphStore:
     store = GraphStore()
-    assert build(CORPORA[request.param], store=store).ok
+    paths = CORPORA.get(request.param) or [_synthetic(tmp_path_factory.mktemp("synthetic"))]
+    assert build(paths, store=store).ok
     return store
 
 

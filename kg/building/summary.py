@@ -50,24 +50,25 @@ def summary_node(s: str, p: str, o: str, base: str) -> str:
     return f"{base}relation/{hashlib.sha256(f'{s} {p} {o}'.encode()).hexdigest()[:24]}"
 
 
-_PER_ASSERTION = f"""
-  ?a <{RDF}subject> ?s ; <{RDF}predicate> ?p ; <{RDF}object> ?o ; <{PROV}wasDerivedFrom> ?g .
-  OPTIONAL {{ ?a <{KG}claimant> ?c }}
-  BIND(EXISTS {{ ?a <{KG}negated> true }} AS ?neg)
+# Aggregates over the assertions that do not deny a relation (the same expressions the questions used when
+# they grouped assertions themselves, so the answers stay the same), and, apart, the assertions that deny it.
+_ASSERTED = f"""SELECT ?s ?p ?o (COUNT(DISTINCT ?g) AS ?articles) (COUNT(DISTINCT ?c) AS ?claimants)
+  (MIN(STR(?rep)) AS ?first) (MAX(STR(?rep)) AS ?last) (MIN(STR(?dat)) AS ?first_dated)
+  (MAX(STR(?dat)) AS ?last_dated) (MIN(?former) AS ?all_former)
+  (GROUP_CONCAT(STR(?a); separator=" ") AS ?assertions)
+WHERE {{ {{values}}
+  ?a <{RDF}subject> ?s ; <{RDF}predicate> ?p ; <{RDF}object> ?o ; <{PROV}wasDerivedFrom> ?g ; <{KG}claimant> ?c .
+  FILTER NOT EXISTS {{ ?a <{KG}negated> true }}
   OPTIONAL {{ ?a <{KG}reportedOn> ?rep }}
   OPTIONAL {{ ?a <{KG}date> ?dat }}
-  BIND(IF(?neg, 1/0, ?g) AS ?ga)
-  BIND(IF(?neg, 1/0, ?c) AS ?ca)
-  BIND(IF(?neg, 1/0, STR(?rep)) AS ?ra)
-  BIND(IF(?neg, 1/0, STR(?dat)) AS ?da)
-  BIND(IF(?neg, 1/0, EXISTS {{ ?a <{KG}former> true }}) AS ?fa)
-"""
+  BIND(EXISTS {{ ?a <{KG}former> true }} AS ?former)
+}}
+GROUP BY ?s ?p ?o"""
 
-_AGGREGATE = f"""SELECT ?s ?p ?o (COUNT(DISTINCT ?ga) AS ?articles) (COUNT(DISTINCT ?ca) AS ?claimants)
-  (MIN(?ra) AS ?first) (MAX(?ra) AS ?last) (MIN(?da) AS ?first_dated) (MAX(?da) AS ?last_dated)
-  (MAX(?neg) AS ?denied) (MIN(?neg) AS ?all_denied) (MIN(?fa) AS ?all_former)
-  (GROUP_CONCAT(STR(?a); separator=" ") AS ?assertions)
-WHERE {{ {{values}} {_PER_ASSERTION} }}
+_DENIED = f"""SELECT ?s ?p ?o (GROUP_CONCAT(STR(?a); separator=" ") AS ?assertions)
+WHERE {{ {{values}}
+  ?a <{RDF}subject> ?s ; <{RDF}predicate> ?p ; <{RDF}object> ?o ; <{PROV}wasDerivedFrom> ?g ; <{KG}negated> true .
+}}
 GROUP BY ?s ?p ?o"""
 
 
@@ -93,29 +94,45 @@ def keys_in_graphs(store: GraphStore, graphs: Iterable[str]) -> set[Key]:
     return found
 
 
-def _nquads(row: Any, base: str, graph: str) -> str:
-    s, p, o = row["s"].value, row["p"].value, row["o"].value
+def _nquads(key: Key, row: Any, denied: list[str], base: str, graph: str) -> str:
+    """The summary node of one relation; ``row`` holds the aggregates of its asserting reports (or None)."""
+    s, p, o = key
     node = f"<{summary_node(s, p, o, base)}>"
     g = f"<{graph}> .\n"
-    denied = row["denied"].value == "true"
-    asserted = row["all_denied"].value != "true"
     lines = [f"{node} <{RDF}type> <{KG}RelationSummary> {g}",
              f"{node} <{RDF}subject> <{s}> {g}", f"{node} <{RDF}predicate> <{p}> {g}",
              f"{node} <{RDF}object> <{o}> {g}"]
+    assertions = list(denied)
     if denied:
         lines.append(f"{node} <{KG}denied> {_TRUE} {g}")
-    if asserted:
+    if row is not None:
+        assertions.extend(row["assertions"].value.split())
         lines.append(f"{node} <{KG}asserted> {_TRUE} {g}")
         lines.append(f"{node} <{KG}articleCount> {ox.Literal(row['articles'].value, datatype=_XSD_INT)} {g}")
         lines.append(f"{node} <{KG}claimantCount> {ox.Literal(row['claimants'].value, datatype=_XSD_INT)} {g}")
-        if row["all_former"].value == "true":
+        if row["all_former"] is not None and row["all_former"].value == "true":
             lines.append(f"{node} <{KG}allFormer> {_TRUE} {g}")
         for name, var in (("firstReported", "first"), ("lastReported", "last"), ("firstDated", "first_dated"),
                           ("lastDated", "last_dated")):
             if row[var] is not None:
                 lines.append(f"{node} <{KG}{name}> {ox.Literal(row[var].value)} {g}")
-    lines.extend(f"{node} <{KG}assertion> <{a}> {g}" for a in sorted(row["assertions"].value.split()))
+    lines.extend(f"{node} <{KG}assertion> <{a}> {g}" for a in sorted(assertions))
     return "".join(lines)
+
+
+def _key(row: Any) -> Key:
+    return row["s"].value, row["p"].value, row["o"].value
+
+
+def _part(store: GraphStore, values: str, base: str, graph: str) -> bytes:
+    """The summary nodes of the relations a ``values`` clause selects."""
+    denied = {_key(r): r["assertions"].value.split() for r in _rows(store, _DENIED.replace("{values}", values))}
+    out = []
+    for row in _rows(store, _ASSERTED.replace("{values}", values)):
+        key = _key(row)
+        out.append(_nquads(key, row, denied.pop(key, []), base, graph))
+    out.extend(_nquads(key, None, assertions, base, graph) for key, assertions in sorted(denied.items()))
+    return "".join(out).encode("utf-8")
 
 
 def summarise(store: GraphStore, base: str, keys: set[Key] | None = None) -> Iterator[bytes]:
@@ -123,14 +140,12 @@ def summarise(store: GraphStore, base: str, keys: set[Key] | None = None) -> Ite
     graph = summary_graph(base)
     if keys is None:
         for p in predicates(store):
-            query = _AGGREGATE.replace("{values}", f"BIND(<{p}> AS ?p)")
-            yield "".join(_nquads(r, base, graph) for r in _rows(store, query)).encode("utf-8")
+            yield _part(store, f"VALUES ?p {{ <{p}> }}", base, graph)
         return
     ordered = sorted(keys)
     for start in range(0, len(ordered), 1000):
         values = " ".join(f"(<{s}> <{p}> <{o}>)" for s, p, o in ordered[start:start + 1000])
-        query = _AGGREGATE.replace("{values}", f"VALUES (?s ?p ?o) {{ {values} }}")
-        yield "".join(_nquads(r, base, graph) for r in _rows(store, query)).encode("utf-8")
+        yield _part(store, f"VALUES (?s ?p ?o) {{ {values} }}", base, graph)
 
 
 def drop_nodes(keys: Iterable[Key], base: str) -> Iterator[str]:
