@@ -120,18 +120,20 @@ def build(
     """Build the corpora into ``store`` (and write ``out`` when given); all or nothing.
 
     ``executor`` runs the per-article work (default: ``workers`` local processes). ``out`` is an RDF file
-    (``.trig``, ``.nq``, …), or a folder (a path ending in ``/``, or an existing folder) that receives the
-    N-Quads shards of the build (articles, registry and relation summary) for any server's bulk loader.
+    (``.trig``, ``.nq``, …), or a folder (a path without a suffix, or an existing folder) that receives the
+    whole graph as N-Quads shards (articles, registry and relation summary) for any server's bulk loader;
+    every article is then mapped, as with ``force``.
     Returns a report; when it has errors, the store is unchanged.
     """
     from kg.building.shards import is_shard_folder, prepare_shard_folder
 
+    shard_dir = out if out is not None and is_shard_folder(out) else None
+    force = force or shard_dir is not None  # shards hold the whole graph: every article is mapped
     plan = _plan(paths, store, force)
     if not plan.items and plan.existing and not allow_empty:
         raise KGError(f"the corpora hold no article, and the build would remove all {len(plan.existing)} "
                       f"article(s) of the store: {', '.join(str(p) for p in paths)}",
                       hint="check the corpus folder's name; give --allow-empty to empty the store")
-    shard_dir = out if out is not None and is_shard_folder(out) else None
     executor = executor or executor_for(workers)
     with store.build_lock():
         keep_shards = shard_dir is not None
