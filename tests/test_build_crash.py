@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from kg import build
-from kg.store import GRAPHS_LEFT_BY_BUILDS, GraphStore
+from kg.sparql.generations import GRAPHS_LEFT_BY_BUILDS
+from kg.sparql.store import GraphStore
 
 DATA = Path(__file__).parent / "data"
 SEEDS = Path(__file__).parent.parent / "seeds"
@@ -25,7 +26,7 @@ ROOT = Path(__file__).parent.parent
 # on stdout and then waits to be killed.
 CHILD = textwrap.dedent("""
     import os, sys, time
-    import kg.building.article, kg.building.summary, kg.store
+    import kg.building.article, kg.building.summary, kg.sparql.store
     stage = os.environ["PAUSE"]
 
     def pause(name, fn, after=1):
@@ -38,11 +39,11 @@ CHILD = textwrap.dedent("""
             return fn(*args, **kwargs)
         return wrapper
 
-    kg.building.article.map_article = pause("mapping", kg.building.article.map_article, after=1)
+    kg.building.article.process_article = pause("mapping", kg.building.article.process_article)
     kg.building.summary._nquads = pause("loading", kg.building.summary._nquads, after=2)
-    kg.store.Shadow.commit = pause("compacting", kg.store.Shadow.commit)
-    kg.store._point_live = pause("swapping", kg.store._point_live)
-    kg.store.shutil.rmtree = pause("swapped", kg.store.shutil.rmtree)
+    kg.sparql.store.Shadow.commit = pause("compacting", kg.sparql.store.Shadow.commit)
+    kg.sparql.store._point_live = pause("swapping", kg.sparql.store._point_live)
+    kg.sparql.store.shutil.rmtree = pause("swapped", kg.sparql.store.shutil.rmtree)
     from kg.cli import main
     sys.argv = ["kg", "build", *sys.argv[1:]]
     main()

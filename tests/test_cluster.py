@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from kg import build
 from kg.cli import app
-from kg.store import GraphStore
+from kg.sparql.store import GraphStore
 
 DATA = Path(__file__).parent / "data"
 SEEDS = Path(__file__).parent.parent / "seeds"

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from kg import build
-from kg.query import _bindings, _execute, bind_values, parse_saved, query_kind, run_query, saved_queries
-from kg.store import GraphStore
+from kg.sparql.query import _bindings, bind_values, parse_saved, run_query, saved_queries
+from kg.sparql.store import GraphStore
 
 DATA = Path(__file__).parent / "data"
 SEEDS = Path(__file__).parent.parent / "seeds"
@@ -68,7 +68,7 @@ def before(store: GraphStore, name: str, params: dict[str, str]) -> list[dict[st
     text = (BEFORE / f"{name}.rq").read_text(encoding="utf-8")
     saved = parse_saved(name, text)
     query = bind_values(text, _bindings(store, text, saved, params))
-    return _execute(store, query, query_kind(query), None, None).records()
+    return store.select(query).records()
 
 
 def test_every_saved_question_has_cases():

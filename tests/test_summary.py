@@ -10,7 +10,7 @@ import pyoxigraph as ox
 
 from kg import build
 from kg.building.summary import summary_graph, summary_node
-from kg.store import GraphStore
+from kg.sparql.store import GraphStore
 from kg.vocab import ID_BASE, KG, RDF
 
 DATA = Path(__file__).parent / "data"
@@ -63,10 +63,10 @@ def test_incremental_builds_keep_the_summary_equal_to_a_full_one(tmp_path: Path)
 def test_stats_read_the_summary_and_count_as_before():
     store = GraphStore()
     assert build([DATA / "multi"], store=store).ok
-    before = store.store.query(
-        "SELECT ?p (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?a a <%sAssertion> ; <%ssubject> ?s ; "
-        "<%spredicate> ?p ; <%sobject> ?o } } GROUP BY ?p" % (KG, RDF, RDF, RDF), use_default_graph_as_union=True)
-    expected = {r["p"].value.removeprefix(KG): int(r["n"].value) for r in before}  # type: ignore[union-attr]
+    before = store.select(
+        "SELECT ?p (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?a a kg:Assertion ; rdf:subject ?s ; "
+        "rdf:predicate ?p ; rdf:object ?o } } GROUP BY ?p").records()
+    expected = {r["p"].removeprefix(KG): int(r["n"]) for r in before}  # type: ignore[union-attr]
     from kg.building.stats import store_stats
 
     assert store_stats(store)["relations_by_type"] == dict(sorted(expected.items()))

@@ -8,7 +8,7 @@ the ontology, kg's version and mapping code), and an article whose hash is uncha
 The mapped N-Quads stream into Oxigraph's bulk loader as they arrive, into a shadow of the store: a fresh
 store for a full build, a hard-linked checkpoint for an incremental one, which drops the changed and removed
 articles' graphs first. The relation summary (:mod:`kg.building.summary`) is brought up to date in the
-shadow, which is then compacted and swapped in by one atomic rename (:class:`kg.store.Shadow`). So the
+shadow, which is then compacted and swapped in by one atomic rename (:class:`kg.sparql.store.Shadow`). So the
 store is the previous one or the new one, whatever stops the build; it is unchanged when any article has
 an error; and a build that would remove every article needs ``allow_empty``.
 
@@ -24,15 +24,15 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kg.annotations import Corpus, open_corpus
 from kg.building.article import Batch, BatchResult, Item, map_batch
-from kg.building.executors import Executor, Serial, executor_for
+from kg.building.executors import Executor, Processes, Serial
 from kg.building.fingerprint import code_fingerprint, content_hash
 from kg.building.stats import store_stats
 from kg.building.summary import RECOMPUTE_ABOVE, Key, drop_nodes, keys_in_graphs, summarise, summary_graph
 from kg.errors import KGError
 from kg.model import Problem
-from kg.store import GraphStore, Shadow
+from kg.reading.corpus import Corpus, open_corpus
+from kg.sparql.store import GraphStore, Shadow
 
 Progress = Callable[[int, int], None]
 
@@ -50,6 +50,7 @@ class BuildReport:
     removed: int = 0
     problems: tuple[Problem, ...] = ()
     stats: dict[str, object] = field(default_factory=dict)
+    skipped: tuple[Problem, ...] = ()  # what --skip-invalid left out
 
     @property
     def errors(self) -> list[Problem]:
@@ -69,13 +70,13 @@ class _Plan:
     existing: dict[str, str]
 
 
-def _plan(paths: Sequence[Path], store: GraphStore, force: bool) -> _Plan:
-    from kg.mapping import article_iri
+def _plan(paths: Sequence[Path], store: GraphStore, force: bool, skip_invalid: bool) -> _Plan:
+    from kg.mapping.rdf import article_iri
 
     corpora = [open_corpus(p) for p in paths]
     code = code_fingerprint()
     items: list[tuple[Corpus, Item]] = []
-    owners: dict[str, Path] = {}
+    owners: dict[str, Path | None] = {}
     for corpus in corpora:
         corpus_hash = corpus.digest()
         for files in corpus.files:
@@ -84,7 +85,8 @@ def _plan(paths: Sequence[Path], store: GraphStore, force: bool) -> _Plan:
                 raise KGError(f"two articles named {files.id!r}: in {owners[iri]} and {files.text}",
                               hint="rename one of them, or give the corpora different `base` IRIs in kg.toml")
             owners[iri] = files.text
-            items.append((corpus, Item(files, iri, content_hash(files.digest(), corpus_hash, code))))
+            digest = content_hash(files.digest(), corpus_hash, code)
+            items.append((corpus, Item(files, iri, digest, skip_invalid)))
     existing = store.article_hashes()
     todo = items if force else [(c, i) for c, i in items if existing.get(i.graph) != i.content_hash]
     removed = sorted(g for g in existing if g not in owners)
@@ -116,6 +118,7 @@ def build(
     force: bool = False,
     allow_empty: bool = False,
     progress: Progress | None = None,
+    skip_invalid: bool = False,
 ) -> BuildReport:
     """Build the corpora into ``store`` (and write ``out`` when given); all or nothing.
 
@@ -123,13 +126,14 @@ def build(
     (``.trig``, ``.nq``, …), or a folder (a path without a suffix, or an existing folder) that receives the
     whole graph as N-Quads shards (articles, registry and relation summary) for any server's bulk loader;
     every article is then mapped, as with ``force``.
-    Returns a report; when it has errors, the store is unchanged.
+    Returns a report; when it has errors, the store is unchanged. With ``skip_invalid``, every record that
+    fails a check is left out and listed in ``BuildReport.skipped``, and the rest is built.
     """
     from kg.building.shards import is_shard_folder, prepare_shard_folder
 
     shard_dir = out if out is not None and is_shard_folder(out) else None
     force = force or shard_dir is not None  # shards hold the whole graph: every article is mapped
-    plan = _plan(paths, store, force)
+    plan = _plan(paths, store, force, skip_invalid)
     if not plan.items and plan.existing and not allow_empty:
         raise KGError(f"the corpora hold no article, and the build would remove all {len(plan.existing)} "
                       f"article(s) of the store: {', '.join(str(p) for p in paths)}",
@@ -164,7 +168,8 @@ def _build_locked(plan: _Plan, store: GraphStore, executor: Executor, *, force: 
     stale_registries = [g for g in store.graphs() if g.endswith("graph/registry") and g not in registries]
     nothing_to_do = not plan.todo and not plan.removed and not stale_registries and shards is None
     if nothing_to_do:
-        return BuildReport(articles=len(plan.items), unchanged=len(plan.items), stats=store_stats(store))
+        return BuildReport(articles=len(plan.items), unchanged=len(plan.items), stats=store_stats(store),
+                           problems=tuple(p for c in plan.corpora for p in c.problems))
     full = force or not plan.existing or len(plan.todo) == len(plan.items)
     shadow = store.shadow(fresh=full)
     try:
@@ -175,10 +180,10 @@ def _build_locked(plan: _Plan, store: GraphStore, executor: Executor, *, force: 
             old = [*dropped, *registries, *stale_registries]
             for start in range(0, len(old), 200):
                 shadow.update(";\n".join(f"DROP SILENT GRAPH <{g}>" for g in old[start:start + 200]))
-        problems = _load_articles(shadow, plan, executor, shards, progress)
+        problems, skipped = _load_articles(shadow, plan, executor, shards, progress)
         if any(p.severity == "error" for p in problems):
             shadow.discard()
-            return BuildReport(articles=len(plan.items), problems=tuple(problems))
+            return BuildReport(articles=len(plan.items), problems=tuple(problems), skipped=tuple(skipped))
         shadow.bulk_load(_registry_nquads(registries))
         if base is not None:
             _update_summary(shadow, base, full, changed, [i.graph for _, i in plan.todo])
@@ -190,14 +195,16 @@ def _build_locked(plan: _Plan, store: GraphStore, executor: Executor, *, force: 
         raise
     return BuildReport(
         articles=len(plan.items), mapped=len(plan.todo), unchanged=len(plan.items) - len(plan.todo),
-        removed=len(plan.removed), problems=tuple(problems), stats=store_stats(store),
+        removed=len(plan.removed), problems=tuple(problems), stats=store_stats(store), skipped=tuple(skipped),
     )
 
 
 def _load_articles(shadow: Shadow, plan: _Plan, executor: Executor, shards: Path | None,
-                   progress: Progress | None) -> list[Problem]:
-    """Map the articles on the executor and stream their quads into the shadow's bulk loader."""
-    problems: list[Problem] = []
+                   progress: Progress | None) -> tuple[list[Problem], list[Problem]]:
+    """Map the articles on the executor and stream their quads into the shadow's bulk loader; returns the
+    problems (files no reader knows among them) and what ``skip_invalid`` left out."""
+    problems: list[Problem] = [p for corpus in plan.corpora for p in corpus.problems]
+    skipped: list[Problem] = []
     total = len(plan.todo)
     if progress:
         progress(0, total)
@@ -212,6 +219,7 @@ def _load_articles(shadow: Shadow, plan: _Plan, executor: Executor, shards: Path
         failed = False
         for result in results:
             problems.extend(result.problems)
+            skipped.extend(result.skipped)
             failed = failed or result.failed
             done += result.articles
             if progress:
@@ -226,12 +234,12 @@ def _load_articles(shadow: Shadow, plan: _Plan, executor: Executor, shards: Path
                 yield result.nquads
 
     shadow.bulk_load(chunks())
-    return problems
+    return problems, skipped
 
 
 def _registry_graphs(corpora: list[Corpus]) -> dict[str, str]:
     """Registry graph IRI → its triples as N-Quads lines, for every corpus's registry."""
-    from kg.mapping import registry_graph, registry_to_quads
+    from kg.mapping.rdf import registry_graph, registry_to_quads
     from kg.ontology import load_ontology
 
     ontology = load_ontology()
@@ -262,3 +270,16 @@ def _update_summary(shadow: Shadow, base: str, full: bool, changed: set[Key], ma
     for update in drop_nodes(changed, base):
         shadow.update(update)
     shadow.bulk_load(summarise(shadow.view, base, changed))
+
+
+def executor_for(workers: int = 1, dask: str | None = None) -> Executor:
+    """The executor the CLI's ``--workers N`` / ``--dask SCHEDULER`` ask for.
+
+    >>> type(executor_for(1)).__name__, type(executor_for(2)).__name__
+    ('Serial', 'Processes')
+    """
+    if dask is not None:
+        from kg.building.cluster import DaskExecutor
+
+        return DaskExecutor(dask, workers=workers if workers > 1 else None)
+    return Processes(workers) if workers > 1 else Serial()

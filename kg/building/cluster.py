@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
-from kg.building.executors import _windowed
+from kg.building.executors import windowed
 from kg.errors import KGError
 
 T = TypeVar("T")
@@ -67,9 +67,9 @@ class DaskExecutor:
     def map(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
         self.start()
         client = self._client
-        n = max(1, len(client.scheduler_info(n_workers=-1).get("workers", {})) or 1)
+        n = max(1, len(client.scheduler_info().get("workers", {})))
 
         def submit(f: Callable[[T], R], item: T) -> Any:
             return client.submit(f, item, pure=False)
 
-        yield from _windowed(submit, fn, items, n * self.window)
+        yield from windowed(submit, fn, items, n * self.window)

@@ -2,7 +2,8 @@
 
 An executor maps a function over items and yields the results **in order**, keeping only a few items in
 flight, so a build streams: results are loaded as they arrive, and memory does not grow with the corpus.
-:func:`kg.building.build.build` takes one as its ``executor``; ``workers=N`` picks :class:`Processes`.
+:func:`kg.building.build.build` takes one as its ``executor``; ``workers=N`` picks :class:`Processes`, and
+:class:`kg.building.cluster.DaskExecutor` runs on a Dask cluster.
 
 >>> list(Serial().map(abs, [-1, 2, -3]))
 [1, 2, 3]
@@ -49,10 +50,10 @@ class Processes:
 
     def map(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
         with ProcessPoolExecutor(max_workers=self.workers) as pool:
-            yield from _windowed(pool.submit, fn, items, self.workers * self.window)
+            yield from windowed(pool.submit, fn, items, self.workers * self.window)
 
 
-def _windowed(submit: Callable[..., Any], fn: Callable[[T], R], items: Iterable[T], limit: int) -> Iterator[R]:
+def windowed(submit: Callable[..., Any], fn: Callable[[T], R], items: Iterable[T], limit: int) -> Iterator[R]:
     """Submit items as results are taken, so at most ``limit`` are pending; yield results in order."""
     pending: deque[Future[R]] = deque()
     for item in items:
@@ -61,12 +62,3 @@ def _windowed(submit: Callable[..., Any], fn: Callable[[T], R], items: Iterable[
             yield pending.popleft().result()
     while pending:
         yield pending.popleft().result()
-
-
-def executor_for(workers: int = 1, dask: str | None = None) -> Executor:
-    """The executor the CLI's ``--workers N`` / ``--dask SCHEDULER`` ask for."""
-    if dask is not None:
-        from kg.building.cluster import DaskExecutor
-
-        return DaskExecutor(dask)
-    return Processes(workers) if workers > 1 else Serial()

@@ -16,9 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 
 #: The modules (and packages) whose source decides an article's quads, relative to the kg package.
-MAPPING_SOURCES = ("annotations.py", "sidecar.py", "brat.py", "scheme.py", "check.py", "resolve.py",
-                   "mapping.py", "model.py", "vocab.py", "ontology.py", "reading", "mapping",
-                   "building/article.py")
+MAPPING_SOURCES = ("reading", "mapping", "model.py", "vocab.py", "ontology.py", "building/article.py")
 
 
 def _kg_dir() -> Path:
@@ -39,7 +37,7 @@ def ontology_files(directory: Path | None = None) -> list[Path]:
 def code_fingerprint(ontology: Path | None = None) -> str:
     """Hash of kg's version, the mapping code and the ontology files (computed once a process)."""
     import kg
-    from kg.annotations import MAPPING_VERSION
+    from kg.reading.corpus import MAPPING_VERSION
 
     h = hashlib.sha256(f"kg {kg.__version__} mapping {MAPPING_VERSION}\0".encode())
     root = _kg_dir()

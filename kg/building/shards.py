@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from kg.store import GraphStore
+    from kg.sparql.store import GraphStore
 
 
 def is_shard_folder(out: Path) -> bool:

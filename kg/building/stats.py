@@ -3,7 +3,7 @@
 Relations by type are read from the relation summary (:mod:`kg.building.summary`) when the store has
 one, so they are not regrouped over every assertion; the other counts are single-pattern scans.
 
->>> from kg.store import GraphStore
+>>> from kg.sparql.store import GraphStore
 >>> store_stats(GraphStore())["relations"]
 0
 """
@@ -12,15 +12,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from kg.vocab import KG, RDF, RDFS
+from kg.vocab import KG
 
 if TYPE_CHECKING:
-    from kg.store import GraphStore
-
-_PREFIXES = {"kg": KG, "rdf": RDF, "rdfs": RDFS}
+    from kg.sparql.source import Source
 
 
-def store_stats(store: GraphStore) -> dict[str, object]:
+def store_stats(store: Source) -> dict[str, object]:
     """Counts of articles, actors, places, relations by type, assertions, events, figures and claimants.
 
     Actor, place and event classes come from the ontology.
@@ -30,14 +28,15 @@ def store_stats(store: GraphStore) -> dict[str, object]:
     ontology = load_ontology()
 
     def rows(query: str) -> list[Any]:
-        return list(store.store.query(query, use_default_graph_as_union=True, prefixes=_PREFIXES))  # type: ignore[arg-type]
+        result = store.select(query)  # kg's prefixes declared, on the store and on an endpoint
+        return [dict(zip(result.variables, row, strict=True)) for row in result.rows]
 
     def typed(names: frozenset[str]) -> int:
         values = " ".join(f"kg:{n}" for n in sorted(names))
         query = f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ VALUES ?t {{ {values} }} ?x a ?t }}"
         return int(rows(query)[0]["n"].value)
 
-    if _has_summary(store):
+    if store.ask("ASK { ?r a kg:RelationSummary }"):
         by_type = ("SELECT ?p (COUNT(?r) AS ?n) WHERE { ?r a kg:RelationSummary ; rdf:predicate ?p } GROUP BY ?p")
     else:
         by_type = ("SELECT ?p (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { "
@@ -58,17 +57,10 @@ def store_stats(store: GraphStore) -> dict[str, object]:
         "assertions": typed(frozenset({"Assertion"})),
         "events": typed(ontology.event_types),
         "figures": typed(frozenset({"CasualtyFigure"})),
-        "quads": len(store),
+        "quads": int(rows("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")[0]["n"].value),
         "relations_by_type": dict(sorted(relations.items())),
         "claims_by_claimant": claimants,
     }
-
-
-def _has_summary(store: GraphStore) -> bool:
-    import pyoxigraph as ox
-
-    found = store.store.quads_for_pattern(None, ox.NamedNode(RDF + "type"), ox.NamedNode(KG + "RelationSummary"))
-    return next(iter(found), None) is not None
 
 
 def render_stats(stats: dict[str, object]) -> str:

@@ -31,7 +31,7 @@ import pyoxigraph as ox
 from kg.vocab import KG, PROV, RDF
 
 if TYPE_CHECKING:
-    from kg.store import GraphStore
+    from kg.sparql.store import GraphStore
 
 Key = tuple[str, str, str]
 
@@ -156,3 +156,44 @@ def drop_nodes(keys: Iterable[Key], base: str) -> Iterator[str]:
         nodes = " ".join(f"<{summary_node(s, p, o, base)}>" for s, p, o in ordered[start:start + 1000])
         yield (f"DELETE {{ GRAPH <{graph}> {{ ?n ?x ?y }} }} "
                f"WHERE {{ VALUES ?n {{ {nodes} }} GRAPH <{graph}> {{ ?n ?x ?y }} }}")
+
+
+def is_summary_graph(iri: str) -> bool:
+    """Whether a graph is a relation summary (``{base}graph/relations``): derived, recomputed, never merged.
+
+    >>> is_summary_graph("https://w3id.org/kg/id/graph/relations"), is_summary_graph("https://w3id.org/kg/id/article/a")
+    (True, False)
+    """
+    return iri.rstrip("/").endswith("/graph/relations")
+
+
+def refresh_update(graph: str) -> str:
+    """A SPARQL 1.1 Update that recomputes the summary graph ``graph`` from the assertions a server holds
+    (the same nodes, with the same IRIs, as a build writes): how ``kg push`` brings a server's summary up
+    to date after loading the article graphs of one or several stores."""
+    base = graph.rstrip("/").removesuffix("graph/relations")
+    node = (f'BIND(IRI(CONCAT("{base}relation/", SUBSTR(SHA256(CONCAT(STR(?s), " ", STR(?p), " ", STR(?o))), 1, 24)))'
+            " AS ?r)")
+    head = f"?r a <{KG}RelationSummary> ; <{RDF}subject> ?s ; <{RDF}predicate> ?p ; <{RDF}object> ?o"
+    asserted = _in_graphs(_ASSERTED)
+    denied = _in_graphs(_DENIED)
+    return f"""DROP SILENT GRAPH <{graph}> ;
+INSERT {{ GRAPH <{graph}> {{ {head} ; <{KG}asserted> true ; <{KG}articleCount> ?articles ;
+    <{KG}claimantCount> ?claimants ; <{KG}firstReported> ?first ; <{KG}lastReported> ?last ;
+    <{KG}firstDated> ?first_dated ; <{KG}lastDated> ?last_dated }} }}
+WHERE {{ {{ {asserted} }} {node} }} ;
+INSERT {{ GRAPH <{graph}> {{ ?r <{KG}allFormer> true }} }}
+WHERE {{ {{ {asserted} }} FILTER(?all_former) {node} }} ;
+INSERT {{ GRAPH <{graph}> {{ {head} ; <{KG}denied> true }} }}
+WHERE {{ {{ {denied} }} {node} }} ;
+INSERT {{ GRAPH <{graph}> {{ ?r <{KG}assertion> ?a }} }}
+WHERE {{ GRAPH ?ag {{ ?a <{RDF}subject> ?s ; <{RDF}predicate> ?p ; <{RDF}object> ?o ; <{PROV}wasDerivedFrom> ?g }}
+  {node} }}"""
+
+
+def _in_graphs(select: str) -> str:
+    """An aggregate query of this module with its patterns inside ``GRAPH ?ag`` (an update's WHERE reads the
+    default graph, which a server need not make the union of its graphs)."""
+    head, body = select.split("WHERE {", 1)
+    body, tail = body.rsplit("}", 1)
+    return f"{head}WHERE {{ GRAPH ?ag {{ {body.replace('{values}', '')} }} }}{tail}"

@@ -13,7 +13,7 @@ from kg.cli.options import StoreOption, open_store
 from kg.errors import KGError
 
 if TYPE_CHECKING:
-    from kg.store import GraphStore
+    from kg.sparql.store import GraphStore
 
 
 @app.command()
@@ -37,7 +37,7 @@ def build(
 
     Example: kg build seeds --out seeds.trig
     """
-    from kg.store import GraphStore
+    from kg.sparql.store import GraphStore
 
     target = GraphStore() if memory else open_store(store)
     with target:
@@ -48,7 +48,7 @@ def build(
 def _build_into(target: GraphStore, corpus: list[Path], *, out: Path | None, workers: int, dask: str | None,
                 force: bool, allow_empty: bool, fmt: str) -> None:
     from kg.building.build import build as run_build
-    from kg.building.executors import executor_for
+    from kg.building.build import executor_for
     from kg.building.stats import render_stats
 
     bar = None
@@ -98,7 +98,7 @@ def check(
 
     Example: kg check seeds
     """
-    from kg.check import check_corpus
+    from kg.mapping.pipeline import check_corpus
 
     problems = check_corpus(corpus)
     for problem in problems:
@@ -106,8 +106,8 @@ def check(
     errors = [p for p in problems if p.severity == "error"]
     if not errors and shacl:
         from kg.building.build import build as run_build
-        from kg.shapes import validate
-        from kg.store import GraphStore
+        from kg.sparql.shapes import validate
+        from kg.sparql.store import GraphStore
 
         try:
             mem = GraphStore()
