@@ -8,7 +8,7 @@ from pathlib import Path
 import rdflib
 from rdflib.compare import isomorphic
 
-from kg.build import build
+from kg import build
 from kg.sparql.store import GraphStore
 
 DATA = Path(__file__).parent / "data"

@@ -48,9 +48,11 @@ ACLED_CATEGORIES = {"StateForces", "RebelGroup", "PoliticalMilitia", "IdentityMi
 PROPERTIES = {"evidence", "quote", "sentence", "claimant", "reportedOn", "date", "negated", "uncertain", "former",
               "intended", "denotes", "anchorOf", "beginIndex", "endIndex", "inArticle", "outlet", "contentHash",
               "hasFigure", "figureKind", "count", "qualifier", "casualtiesOf", "wikidata", "ucdpId", "acledCategory",
-              "colour", "shape", "dash", "arrow", "sign", "cameo", "wikidataProperty", "relation", "role"}
+              "colour", "shape", "dash", "arrow", "sign", "cameo", "wikidataProperty", "relation", "role",
+              "assertion", "asserted", "denied", "articleCount", "claimantCount", "firstReported", "lastReported",
+              "firstDated", "lastDated", "allFormer"}
 OTHER_CLASSES = {"Rank", "Title", "Source", "Quantity", "Article", "Mention", "Assertion", "CasualtyFigure",
-                 "FigureKind"}
+                 "FigureKind", "RelationSummary"}
 
 
 @pytest.fixture(scope="module")

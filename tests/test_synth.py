@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from kg.build import build
+from kg import build
 from kg.mapping.pipeline import check_corpus
 from kg.sparql.store import GraphStore
 

@@ -20,10 +20,16 @@ if TYPE_CHECKING:
 def build(
     corpus: Annotated[list[Path], typer.Argument(help="Corpus folders (kg.toml, actors.yaml, articles/).")],
     store: StoreOption = None,
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="Also write the graph to a file: "
-                                             ".trig, .nq, .ttl, .nt or .jsonld.")] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Also write the graph to a file (.trig, .nq, "
+                                             ".ttl, .nt or .jsonld), or to a folder DIR/ as N-Quads shards "
+                                             "for any server's bulk loader.")] = None,
     workers: Annotated[int, typer.Option(help="Processes that read and map articles.", min=1)] = 1,
+    dask: Annotated[str | None, typer.Option(
+        "--dask", metavar="SCHEDULER",
+        help="Map the articles on a Dask cluster: `local` (a LocalCluster) or a tcp:// scheduler address.")] = None,
     force: Annotated[bool, typer.Option(help="Redo every article, changed or not.")] = False,
+    allow_empty: Annotated[bool, typer.Option("--allow-empty", help="Allow a build that removes every article "
+                                              "from the store (an empty corpus).")] = False,
     memory: Annotated[bool, typer.Option("--memory", help="Build in memory only (with --out).")] = False,
     fmt: Annotated[str, typer.Option("--format", help="Summary format: table or json.")] = "table",
 ) -> None:
@@ -35,13 +41,15 @@ def build(
 
     target = GraphStore() if memory else open_store(store)
     with target:
-        _build_into(target, corpus, out=out, workers=workers, force=force, fmt=fmt)
+        _build_into(target, corpus, out=out, workers=workers, dask=dask, force=force, allow_empty=allow_empty,
+                    fmt=fmt)
 
 
-def _build_into(target: GraphStore, corpus: list[Path], *, out: Path | None, workers: int, force: bool,
-                fmt: str) -> None:
-    from kg.build import build as run_build
-    from kg.build import render_stats
+def _build_into(target: GraphStore, corpus: list[Path], *, out: Path | None, workers: int, dask: str | None,
+                force: bool, allow_empty: bool, fmt: str) -> None:
+    from kg.building.build import build as run_build
+    from kg.building.build import executor_for
+    from kg.building.stats import render_stats
 
     bar = None
 
@@ -57,7 +65,14 @@ def _build_into(target: GraphStore, corpus: list[Path], *, out: Path | None, wor
             bar.__exit__(None, None, None)
 
     try:
-        report = run_build(corpus, store=target, out=out, workers=workers, force=force, progress=progress)
+        executor = executor_for(workers, dask)
+        try:
+            report = run_build(corpus, store=target, out=out, executor=executor, force=force,
+                               allow_empty=allow_empty, progress=progress)
+        finally:
+            close = getattr(executor, "close", None)
+            if close is not None:
+                close()
     except KGError as exc:
         fail(exc)
     for problem in report.problems:
@@ -90,7 +105,7 @@ def check(
         typer.echo(str(problem))
     errors = [p for p in problems if p.severity == "error"]
     if not errors and shacl:
-        from kg.build import build as run_build
+        from kg.building.build import build as run_build
         from kg.sparql.shapes import validate
         from kg.sparql.store import GraphStore
 

@@ -109,6 +109,8 @@ class SparqlServer:
         self.stop()
 
     def start(self, *, ready_within: float = 60) -> None:
+        from kg.sparql.store import store_location
+
         if not self.store.is_dir():
             raise StoreError(f"no store at {self.store}", hint="run `kg build CORPUS` first, or give --store")
         try:
@@ -118,7 +120,7 @@ class SparqlServer:
                              hint="choose another --port") from None
         inner_port = free_port()
         command = [find_oxigraph(), "serve" if self.allow_update else "serve-read-only",
-                   "--location", str(self.store), "--bind", f"127.0.0.1:{inner_port}",
+                   "--location", str(store_location(self.store)), "--bind", f"127.0.0.1:{inner_port}",
                    "--union-default-graph", "--timeout-s", str(max(1, math.ceil(self.timeout)))]
         self.child = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=self._log, stderr=self._log,
                                       start_new_session=True)
