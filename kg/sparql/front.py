@@ -302,7 +302,8 @@ def make_app(config: FrontConfig) -> Callable[..., Awaitable[None]]:
             raise _Refusal(400, f"unknown format {fmt!r}: use one of {', '.join(ANSWER_TYPES)}")
         await turn()
         try:
-            result = await asyncio.to_thread(_ask_saved, config.upstream, name, params, config.timeout + GRACE)
+            result = await asyncio.to_thread(_ask_saved, config.upstream, name, params, config.timeout + GRACE,
+                                             config.time_limit)
         finally:
             gate.release()
         if config.max_results and len(result) > config.max_results:
@@ -410,11 +411,18 @@ def _verdict(data: bytes, media_type: str, limit: int) -> str:
     return "ok"
 
 
-def _ask_saved(upstream: str, name: str, params: dict[str, str], timeout: float) -> Any:
+def _ask_saved(upstream: str, name: str, params: dict[str, str], timeout: float, limit: int) -> Any:
+    from kg.errors import QueryError
     from kg.sparql.query import run_query
     from kg.sparql.source import Endpoint
 
-    return run_query(Endpoint(upstream + "/query", timeout=timeout), name, params=params)
+    try:
+        return run_query(Endpoint(upstream + "/query", timeout=timeout), name, params=params)
+    except QueryError as exc:
+        if "time limit" in str(exc):
+            raise _Refusal(504, f"the question ran past this server's time limit of {limit} s and was "
+                           "stopped") from None
+        raise
 
 
 def _format_from_accept(accept: str) -> str:
