@@ -109,7 +109,7 @@ def build(
             tasks.append((files, corpus, digest))
     existing = {} if force else store.article_hashes()
     todo = [t for t in tasks if existing.get(article_iri(t[0].id, t[1].config.base)) != t[2]]
-    problems: list[Problem] = []
+    problems: list[Problem] = [p for corpus in corpora for p in corpus.problems]  # files no reader knows
     skipped: list[Problem] = []
     with tempfile.TemporaryDirectory(prefix="kg-build-") as spill_dir:
         graphs = _Pending(Path(spill_dir))
