@@ -131,6 +131,7 @@ class _Refusal(Exception):
 
 def make_app(config: FrontConfig) -> Callable[..., Awaitable[None]]:
     """The ASGI application of the front."""
+    import anyio.to_thread
     import httpx
     from starlette.applications import Starlette
     from starlette.middleware import Middleware
@@ -211,7 +212,7 @@ def make_app(config: FrontConfig) -> Callable[..., Awaitable[None]]:
         media_type = (resp.headers.get("content-type") or "").split(";")[0].strip()
         data = resp.content
         if resp.status_code == 200 and count:
-            verdict = await asyncio.to_thread(_verdict, data, media_type, config.max_results)
+            verdict = await anyio.to_thread.run_sync(_verdict, data, media_type, config.max_results)
             if verdict == "cancelled":
                 raise _Refusal(504, f"the query ran past this server's time limit of {config.time_limit} s "
                                "and was stopped")
@@ -302,8 +303,8 @@ def make_app(config: FrontConfig) -> Callable[..., Awaitable[None]]:
             raise _Refusal(400, f"unknown format {fmt!r}: use one of {', '.join(ANSWER_TYPES)}")
         await turn()
         try:
-            result = await asyncio.to_thread(_ask_saved, config.upstream, name, params, config.timeout + GRACE,
-                                             config.time_limit)
+            result = await anyio.to_thread.run_sync(_ask_saved, config.upstream, name, params,
+                                                    config.timeout + GRACE, config.time_limit)
         finally:
             gate.release()
         if config.max_results and len(result) > config.max_results:
