@@ -445,9 +445,11 @@ def _describe(saved: Any) -> dict[str, Any]:
 def query_page() -> str:
     """The query page: kg's prefixes and saved questions written into a small self-contained HTML page."""
     from kg.sparql.query import saved_queries
+    from kg.sparql.results import display_prefixes
     from kg.vocab import PREFIXES
 
-    data = {"prefixes": PREFIXES, "questions": [_describe(q) for q in saved_queries().values()]}
+    data = {"prefixes": PREFIXES, "display": display_prefixes(),
+            "questions": [_describe(q) for q in saved_queries().values()]}
     script = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
     template = (resources.files("kg.sparql") / "page.html").read_text(encoding="utf-8")
     return template.replace("/*KG_DATA*/null", script)
