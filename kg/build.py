@@ -91,7 +91,7 @@ def build(
     Returns a report; when it has errors, the store is unchanged. With ``skip_invalid``, every record that
     fails a check is left out and listed in ``BuildReport.skipped``, and the rest is built.
     """
-    corpora = [open_corpus(p) for p in paths]
+    corpora = [open_corpus(p, strict=not skip_invalid) for p in paths]
     tasks: list[tuple[ArticleFiles, Corpus, str]] = []
     owners: dict[str, Path | None] = {}
     for corpus in corpora:
@@ -107,7 +107,7 @@ def build(
     existing = {} if force else store.article_hashes()
     todo = [t for t in tasks if existing.get(article_iri(t[0].id, t[1].config.base)) != t[2]]
     problems: list[Problem] = []
-    skipped: list[Problem] = []
+    skipped: list[Problem] = [p for c in corpora for p in c.registry.problems]
     with tempfile.TemporaryDirectory(prefix="kg-build-") as spill_dir:
         graphs = _Pending(Path(spill_dir))
         if progress:

@@ -190,10 +190,11 @@ def check_corpus(paths: Iterable[Path], *, ontology: Ontology | None = None) -> 
     problems: list[Problem] = []
     for path in paths:
         try:
-            corpus = open_corpus(path)
+            corpus = open_corpus(path, strict=False)
         except KGError as exc:
             problems.append(Problem(exc.file or str(path), exc.line, exc.message, exc.hint))
             continue
+        problems.extend(corpus.registry.problems)
         for files in corpus.files:
             problems.extend(process_article(files, corpus, content_hash="", ontology=ontology).problems)
     return problems

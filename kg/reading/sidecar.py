@@ -30,17 +30,37 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from kg.errors import AnnotationError
-from kg.model import Article, Entity, Event, Figure, Mention, Metadata, Problem, Relation, Span
+from kg.model import (
+    Article,
+    Entity,
+    Event,
+    Figure,
+    Mention,
+    Metadata,
+    Problem,
+    Relation,
+    Span,
+    valid_date,
+    valid_decimal,
+)
 
 if TYPE_CHECKING:
     from kg.reading.scheme import CorpusConfig
 
 _ID = re.compile(r"^[A-Za-z0-9_\-.]{1,100}$")
-_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+_LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
 _FLAGS = ("negated", "uncertain", "former", "intended")
 _QUALIFIERS = ("exact", "at-least", "more-than", "about", "at-most")
 _METADATA_KEYS = ("title", "outlet", "date", "url", "language")
 _TOP_KEYS = ("article", "entities", "relations", "events")
+_ITEM_KEYS = {
+    "an entity": ("id", "type", "mentions", "actor", "wikidata", "ucdp", "acled_id", "attributes", "note"),
+    "a relation": ("id", "type", "subject", "object", "evidence", "claimant", "date", "confidence", "note",
+                   *_FLAGS),
+    "an event": ("id", "type", "trigger", "arguments", "place", "date", "figures", "claimant", "negated",
+                 "uncertain", "confidence", "note"),
+    "a figure": ("kind", "count", "qualifier", "of", "claimant", "evidence"),
+}
 
 
 class _Map(dict[str, Any]):
@@ -112,6 +132,15 @@ class _Reader:
         if not isinstance(value, dict):
             raise self.error(f"{what} must be a mapping, not {type(value).__name__}", _line(value, line),
                              "write it as `key: value` lines")
+        known = _ITEM_KEYS.get(what)
+        if known is not None:
+            for key in value:
+                if key not in known:
+                    import difflib
+
+                    close = difflib.get_close_matches(str(key), known, n=1)
+                    raise self.error(f"unknown key `{key}` in {what}", _line(value, line),
+                                     f"did you mean `{close[0]}`?" if close else f"use {', '.join(known)}")
         return value if isinstance(value, _Map) else _Map(value)
 
     def sequence(self, value: Any, what: str, line: int | None) -> list[Any]:
@@ -141,9 +170,26 @@ class _Reader:
 
     def date(self, item: _Map, key: str, line: int | None) -> str | None:
         value = self.string(item, key, line)
-        if value is not None and not _DATE.match(value):
-            raise self.error(f"invalid date {value!r} in `{key}`", line, "write YYYY, YYYY-MM or YYYY-MM-DD")
+        if value is not None and not valid_date(value):
+            raise self.error(f"invalid date {value!r} in `{key}`", line,
+                             "write a real date as YYYY, YYYY-MM or YYYY-MM-DD")
         return value
+
+    def language(self, item: _Map, key: str, line: int | None) -> str | None:
+        value = self.string(item, key, line)
+        if value is not None and not _LANGUAGE.fullmatch(value):
+            raise self.error(f"invalid language tag {value!r} in `{key}`", line,
+                             "write a BCP 47 tag such as ar, en or en-GB (a hyphen, not an underscore)")
+        return value
+
+    def decimal(self, item: _Map, key: str, line: int | None) -> str | None:
+        value = item.get(key)
+        if value is None:
+            return None
+        text = str(value)
+        if isinstance(value, bool) or not valid_decimal(text):
+            raise self.error(f"`{key}` must be a decimal number, not {value!r}", line, "e.g. confidence: 0.85")
+        return text
 
     def flag(self, item: _Map, key: str, line: int | None) -> bool:
         value = item.get(key, False)
@@ -235,7 +281,7 @@ class _Reader:
             outlet=self.string(item, "outlet", line),
             date=self.date(item, "date", line),
             url=self.string(item, "url", line),
-            language=self.string(item, "language", line),
+            language=self.language(item, "language", line),
         )
 
     def entity(self, value: Any, line: int | None) -> Entity:
@@ -258,6 +304,7 @@ class _Reader:
             actor=self.string(item, "actor", line),
             attributes=tuple((str(k), str(v)) for k, v in attributes.items()),
             line=line,
+            note=self.string(item, "note", line),
         )
 
     def relation(self, value: Any, line: int | None, n: int) -> Relation:
@@ -273,6 +320,8 @@ class _Reader:
             claimant=self.string(item, "claimant", line),
             date=self.date(item, "date", line),
             line=line,
+            confidence=self.decimal(item, "confidence", line),
+            note=self.string(item, "note", line),
             **{flag: self.flag(item, flag, line) for flag in _FLAGS},
         )
 
@@ -322,6 +371,8 @@ class _Reader:
             negated=self.flag(item, "negated", line),
             uncertain=self.flag(item, "uncertain", line),
             line=line,
+            confidence=self.decimal(item, "confidence", line),
+            note=self.string(item, "note", line),
         )
 
 
