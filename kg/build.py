@@ -200,6 +200,9 @@ def _run(todo: list[tuple[ArticleFiles, Corpus, str]], workers: int,
 def store_stats(store: GraphStore) -> dict[str, object]:
     """Counts of articles, actors, places, relations by type, assertions, events, figures and claimants.
 
+    A relation is counted once however many assertions state it; relations stated only as denied
+    (``kg:negated``) are counted apart, under ``negated``.
+
     Actor, place and event classes come from the ontology.
     """
     from kg.ontology import load_ontology
@@ -215,11 +218,16 @@ def store_stats(store: GraphStore) -> dict[str, object]:
         query = f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ VALUES ?t {{ {values} }} ?x a ?t }}"
         return int(rows(query)[0]["n"].value)
 
-    relations = {
-        r["p"].value.removeprefix(KG): int(r["n"].value)
-        for r in rows("SELECT ?p (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { "
-                      "?a a kg:Assertion ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o } } GROUP BY ?p")
-    }
+    def by_type(negated: bool) -> dict[str, int]:
+        test = "" if negated else "NOT "
+        return {
+            r["p"].value.removeprefix(KG): int(r["n"].value)
+            for r in rows("SELECT ?p (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { "
+                          "?a a kg:Assertion ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o "
+                          f"FILTER {test}EXISTS {{ ?a kg:negated true }} }} }} GROUP BY ?p")
+        }
+
+    relations, negated = by_type(False), by_type(True)
     claimants = {
         (r["label"].value if r["label"] is not None else r["c"].value): int(r["n"].value)
         for r in rows("SELECT ?c (SAMPLE(?l) AS ?label) (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a kg:claimant ?c . "
@@ -231,6 +239,7 @@ def store_stats(store: GraphStore) -> dict[str, object]:
         "actors": typed(ontology.actor_types),
         "places": typed(ontology.place_types),
         "relations": sum(relations.values()),
+        "negated": sum(negated.values()),
         "assertions": typed(frozenset({"Assertion"})),
         "events": typed(ontology.event_types),
         "figures": typed(frozenset({"CasualtyFigure"})),
@@ -248,6 +257,7 @@ def render_stats(stats: dict[str, object]) -> str:
     actors             0
     places             0
     relations          0
+    negated            0
     assertions         0
     events             0
     figures            0
@@ -255,8 +265,8 @@ def render_stats(stats: dict[str, object]) -> str:
     relations by type:
       commands             2
     """
-    lines = [f"{key:<12}{stats.get(key, 0):>8}"
-             for key in ("articles", "actors", "places", "relations", "assertions", "events", "figures", "quads")]
+    keys = ("articles", "actors", "places", "relations", "negated", "assertions", "events", "figures", "quads")
+    lines = [f"{key:<12}{stats.get(key, 0):>8}" for key in keys]
     for title, key, width in (("relations by type", "relations_by_type", 16),
                               ("claims by claimant", "claims_by_claimant", 48)):
         counts = stats.get(key) or {}
