@@ -95,7 +95,7 @@ def process_article(
         if not skip_invalid:
             return ArticleResult(problems=problems)
         article, later = _leave_out(article, findings, ontology, registry_ids)
-        skipped = tuple(p for p in (*problems, *later) if _is_error(p))
+        skipped = tuple(sorted((p for p in (*problems, *later) if _is_error(p)), key=lambda p: p.line or 0))
         problems = tuple(p for p in problems if not _is_error(p))
     base = corpus.config.base
     try:

@@ -231,7 +231,7 @@ def parse_registry(data: Any, *, source: str = "actors.yaml", collect: list[Prob
     entries: dict[str, RegistryEntry] = {}
     index: dict[str, str] = {}
     for section, items in data.items():
-        section_line = getattr(items, "line", None)
+        section_line = getattr(items, "line", None) or getattr(data, "line", None)
         if section not in _SECTIONS:
             fail(ConfigError(f"unknown section `{section}`", file=source, line=section_line,
                              hint="use actors, places, sources"))
@@ -240,8 +240,9 @@ def parse_registry(data: Any, *, source: str = "actors.yaml", collect: list[Prob
             fail(ConfigError(f"`{section}` must be a list of entries, not {type(items).__name__}", file=source,
                              line=section_line, hint=f"write `{section}:` then one `- {{id: …, type: …}}` a line"))
             continue
-        for item in items or []:
-            line = getattr(item, "line", None) or section_line
+        item_lines = getattr(items, "item_lines", ())
+        for n, item in enumerate(items or []):
+            line = getattr(item, "line", None) or (item_lines[n] if n < len(item_lines) else section_line)
             try:
                 entry = _entry(item, line, source, entries, entity_types)
                 keys = [(name, k) for _, name in (*entry.labels, *entry.aliases, ("", entry.id))

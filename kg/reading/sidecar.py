@@ -70,7 +70,10 @@ class _Map(dict[str, Any]):
 
 
 class _Seq(list[Any]):
+    """A YAML sequence that remembers its line and the line of each item (scalars too)."""
+
     line: int = 0
+    item_lines: tuple[int, ...] = ()
 
 
 class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
@@ -86,6 +89,7 @@ def _construct_map(loader: _Loader, node: yaml.MappingNode) -> _Map:
 def _construct_seq(loader: _Loader, node: yaml.SequenceNode) -> _Seq:
     value = _Seq(loader.construct_sequence(node, deep=True))
     value.line = node.start_mark.line + 1
+    value.item_lines = tuple(child.start_mark.line + 1 for child in node.value)
     return value
 
 
