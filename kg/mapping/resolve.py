@@ -227,7 +227,7 @@ def parse_registry(data: Any, *, source: str = "actors.yaml", collect: list[Prob
     if not isinstance(data, dict):
         fail(ConfigError("the registry must be a mapping with `actors:`, `places:`, `sources:`", file=source,
                          line=1, hint="start the file with `actors:` and a list of entries"))
-        return Registry(source=source)
+        return Registry(source=source, problems=tuple(collect or ()))
     entries: dict[str, RegistryEntry] = {}
     index: dict[str, str] = {}
     for section, items in data.items():
