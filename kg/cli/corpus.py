@@ -14,7 +14,7 @@ from kg.errors import KGError
 
 if TYPE_CHECKING:
     from kg.model import Problem
-    from kg.store import GraphStore
+    from kg.sparql.store import GraphStore
 
 
 @app.command()
@@ -38,7 +38,7 @@ def build(
     Example: kg build seeds --out seeds.trig
     Example: kg build corpus --skip-invalid --report left-out.json
     """
-    from kg.store import GraphStore
+    from kg.sparql.store import GraphStore
 
     if report is not None and not skip_invalid:
         fail("--report goes with --skip-invalid")
@@ -133,8 +133,8 @@ def check(
     counts = f"{_n(len(errors), 'error')}, {_n(len(problems) - len(errors), 'warning')}"
     if not errors and shacl:
         from kg.build import build as run_build
-        from kg.shapes import validate
-        from kg.store import GraphStore
+        from kg.sparql.shapes import validate
+        from kg.sparql.store import GraphStore
 
         try:
             mem = GraphStore()

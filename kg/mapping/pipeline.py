@@ -195,6 +195,7 @@ def check_corpus(paths: Iterable[Path], *, ontology: Ontology | None = None) -> 
             problems.append(Problem(exc.file or str(path), exc.line, exc.message, exc.hint))
             continue
         problems.extend(corpus.registry.problems)
+        problems.extend(corpus.problems)
         for files in corpus.files:
             problems.extend(process_article(files, corpus, content_hash="", ontology=ontology).problems)
     return problems
