@@ -145,8 +145,8 @@ def test_every_annotation_line_is_in_the_graph_or_named(root: Path):
     graphs = _graph(corpus)
     lost: list[str] = []
     for files in corpus.files:
-        if files.annotation is None:
-            continue
+        if files.annotation is None or files.annotation.suffix not in (".ann", ".yaml", ".yml"):
+            continue  # INCEpTION exports: tests/test_cas.py and tests/test_webanno.py compare their graphs
         path = files.annotation
         marks = named.get(str(path.resolve()), set())
         iri = article_iri(files.id, corpus.config.base)

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from kg.build import build
 from kg.errors import KGError
 from kg.mapping.pipeline import check_corpus
-from kg.store import GraphStore
+from kg.sparql.store import GraphStore
 
 TEXT = st.text(alphabet=st.sampled_from(list("Haftar LNA قوات حفتر بنغازي.,\n\r") + ["😀", "é", "\u200f"]),
                max_size=60)

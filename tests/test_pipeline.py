@@ -17,7 +17,7 @@ from kg.errors import KGError
 from kg.mapping.pipeline import check_corpus, process_article
 from kg.model import Problem
 from kg.reading.corpus import open_corpus
-from kg.store import GraphStore
+from kg.sparql.store import GraphStore
 
 DATA = Path(__file__).parent / "data"
 CONFLICT = DATA / "conflict_en"
