@@ -36,6 +36,7 @@ def build(
     """Build corpora into the store (and/or a file): all or nothing, unless --skip-invalid.
 
     Example: kg build seeds --out seeds.trig
+
     Example: kg build corpus --skip-invalid --report left-out.json
     """
     from kg.sparql.store import GraphStore

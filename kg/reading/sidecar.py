@@ -128,6 +128,7 @@ class _Reader:
     def __init__(self, text: str, source: str) -> None:
         self.text = text
         self.source = source
+        self.warnings: list[Problem] = []
 
     def error(self, message: str, line: int | None, hint: str | None = None) -> AnnotationError:
         return AnnotationError(message, file=self.source, line=line, hint=hint)
@@ -300,6 +301,10 @@ class _Reader:
         attributes = item.get("attributes") or {}
         if not isinstance(attributes, dict):
             raise self.error("`attributes` must be a mapping", line)
+        if attributes:
+            self.warnings.append(Problem(self.source, line, f"the attributes of {eid!r} are not kept in the graph",
+                                         "kg keeps flags on relations and events, and external ids "
+                                         "(wikidata, ucdp) on entities", "warning"))
         return Entity(
             id=eid,
             type=etype,
@@ -450,7 +455,7 @@ def parse_sidecar(
         events=tuple(items("events", reader.event)),
         source=source,
         text_source=text_source,
-        problems=tuple(collect or ()),
+        problems=(*(collect or ()), *reader.warnings),
     )
 
 
