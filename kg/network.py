@@ -87,7 +87,7 @@ def check_date(value: str | None, what: str = "date") -> str | None:
         return None
     value = value.strip()
     if not valid_date(value):
-        raise NetworkError(f"bad {what} {value!r}", hint="use a real date: YYYY, YYYY-MM or YYYY-MM-DD")
+        raise NetworkError(f"bad {what} {value!r}", hint="use YYYY, YYYY-MM or YYYY-MM-DD")
     return value
 
 
