@@ -252,8 +252,13 @@ def test_notes_set_claimant_and_date() -> None:
     assert (r.claimant, r.date) == ("T3", "2016-07")
     with pytest.raises(AnnotationError, match="invalid date"):
         _parse(ann.replace("2016-07", "July 2016"), text)
-    with pytest.raises(AnnotationError, match="claimant T9, which is not defined"):
-        _parse(ann.replace("claimant: T3", "claimant: T9"), text)
+    # an undefined claimant id is reported on its relation by kg.reading.check
+    from kg.ontology import load_ontology
+    from kg.reading.check import check_article
+
+    undefined = _parse(ann.replace("claimant: T3", "claimant: T9"), text)
+    assert [(p.line, p.message) for p in check_article(undefined, load_ontology())] == [
+        (4, "claimant 'T9' of 'R1' is not the id of an annotation")]
     free = _parse(ann.replace("claimant: T3", "claimant: local sources"), text).relations[0]
     assert free.claimant == "local sources"
 

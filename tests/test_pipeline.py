@@ -181,6 +181,15 @@ def test_sidecar_mistakes_are_check_errors(tmp_path: Path, yaml_text: str, line:
     assert [(Path(p.file).name, p.line) for p in errors if words in str(p)] == [("a.yaml", line)], errors
 
 
+def test_a_mistyped_claimant_names_the_nearest_ids_and_a_registry_id_is_a_claimant(tmp_path: Path):
+    yaml_text = ENTITIES + ("  - {id: local_sources, type: Source, mentions: [in]}\n"
+                            "relations:\n  - {type: commands, subject: haftar, object: lna, claimant: local_source}\n"
+                            "  - {type: commands, subject: haftar, object: lna, claimant: al_jazeera}\n")
+    registry = "sources:\n  - {id: al_jazeera, type: MediaOutlet, labels: {en: Al Jazeera}}\n"
+    [error] = _errors(_corpus(tmp_path, yaml_text, registry=registry))
+    assert (error.line, error.hint) == (7, "did you mean local_sources?")
+
+
 def test_brat_event_argument_and_dates(tmp_path: Path):
     (tmp_path / "a.txt").write_text("Haftar's forces clashed with the LNA.", encoding="utf-8")
     (tmp_path / "a.ann").write_text(

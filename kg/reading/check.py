@@ -81,9 +81,9 @@ def find_problems(article: Article, ontology: Ontology, *,
             add(r, r.line, f"duplicate id {r.id!r}", "give each relation its own id")
         seen_relations[r.id] = r.line
         problems.extend((r, p) for p in _check_relation(article, r, types, ontology))
-        problems.extend((r, p) for p in _check_claimant(article, r.id, r.line, r.claimant, types))
+        problems.extend((r, p) for p in _check_claimant(article, r.id, r.line, r.claimant, types, known_registry))
     for ev in article.events:
-        problems.extend(_check_event(article, ev, types, ontology))
+        problems.extend(_check_event(article, ev, types, ontology, known_registry))
     return problems
 
 
@@ -128,14 +128,16 @@ _ID_LIKE = re.compile(r"[A-Za-z0-9_.\-]+")
 
 
 def _check_claimant(article: Article, owner: str, line: int | None, claimant: str | None,
-                    types: dict[str, str]) -> Iterator[Problem]:
-    """A claimant that reads like an id ("local_source", "T12") but names no annotation is a mistake, not a
-    new source: free-text claimants ("local sources", "مصادر محلية") have spaces or non-ASCII letters."""
-    if claimant is None or claimant in types or not _ID_LIKE.fullmatch(claimant):
+                    types: dict[str, str], registry: set[str] | None = None) -> Iterator[Problem]:
+    """A claimant that reads like an id ("local_source", "T12") but names no annotation (nor registry entry)
+    is a mistake, not a new source: free-text claimants ("local sources", "مصادر محلية") have spaces or
+    non-ASCII letters. The hint names the nearest ids."""
+    known = {*types, *(registry or ())}
+    if claimant is None or claimant in known or not _ID_LIKE.fullmatch(claimant):
         return
     import difflib
 
-    close = difflib.get_close_matches(claimant, sorted(types), n=3, cutoff=0.6)
+    close = difflib.get_close_matches(claimant, sorted(known), n=3, cutoff=0.6)
     if not close and not any(c in claimant for c in "_0123456789"):
         return  # one plain word ("Reuters"): a free-text claimant
     yield _problem(article, line, f"claimant {claimant!r} of {owner!r} is not the id of an annotation",
@@ -143,8 +145,8 @@ def _check_claimant(article: Article, owner: str, line: int | None, claimant: st
                    "give the id of an annotated source or actor, or the claimant's words")
 
 
-def _check_event(article: Article, ev: Event, types: dict[str, str],
-                 ontology: Ontology) -> Iterator[tuple[Record, Problem]]:
+def _check_event(article: Article, ev: Event, types: dict[str, str], ontology: Ontology,
+                 registry: set[str] | None = None) -> Iterator[tuple[Record, Problem]]:
     def problem(line: int | None, message: str, hint: str) -> tuple[Record, Problem]:
         return ev, _problem(article, line, message, hint)
 
@@ -165,9 +167,9 @@ def _check_event(article: Article, ev: Event, types: dict[str, str],
         elif types[ev.place] in ontology.entity_types and not ontology.is_a(types[ev.place], "Place"):
             yield problem(ev.line, f"place {ev.place!r} of event {ev.id!r} is a {types[ev.place]}",
                           "the place of an event must be a Place")
-    yield from ((ev, p) for p in _check_claimant(article, ev.id, ev.line, ev.claimant, types))
+    yield from ((ev, p) for p in _check_claimant(article, ev.id, ev.line, ev.claimant, types, registry))
     for fig in ev.figures:
-        yield from ((fig, p) for p in _check_claimant(article, ev.id, fig.line, fig.claimant, types))
+        yield from ((fig, p) for p in _check_claimant(article, ev.id, fig.line, fig.claimant, types, registry))
         if fig.kind not in ontology.figure_kinds:
             yield fig, _problem(article, fig.line, f"unknown figure kind {fig.kind!r}",
                                 _suggest(fig.kind, ontology.figure_kinds))
