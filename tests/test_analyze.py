@@ -9,7 +9,7 @@ import networkx as nx
 import pytest
 from typer.testing import CliRunner
 
-from kg.analyze import (
+from kg.analysis import (
     ALL_ENEMIES,
     ALLY_OF_ENEMY,
     balance,

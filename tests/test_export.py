@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from kg.build import build
 from kg.cli import app
-from kg.export import (
+from kg.exports import (
     DYAD_COLUMNS,
     ExportError,
     export,
@@ -51,7 +51,7 @@ def relation_count(net: nx.Graph) -> Counter[tuple[str, str, str]]:
 
 @pytest.mark.parametrize(("write", "read"), [(write_graphml, nx.read_graphml), (write_gexf, nx.read_gexf)])
 def test_graph_files_read_back_equal(network: nx.MultiDiGraph, tmp_path: Path, write, read):  # type: ignore[no-untyped-def]
-    path = write(network, tmp_path / "net.out")
+    [path] = write(network, tmp_path / "net.out")
     back = read(path)
     assert (back.number_of_nodes(), back.number_of_edges()) == (network.number_of_nodes(), network.number_of_edges())
     assert back.is_directed() and back.is_multigraph()
@@ -70,7 +70,7 @@ def test_graph_files_read_back_equal(network: nx.MultiDiGraph, tmp_path: Path, w
 
 
 def test_graphml_declares_types_and_keeps_arabic_unescaped(network: nx.MultiDiGraph, tmp_path: Path):
-    text = write_graphml(network, tmp_path / "net.graphml").read_text(encoding="utf-8")
+    text = write_graphml(network, tmp_path / "net.graphml")[0].read_text(encoding="utf-8")
     assert 'attr.name="sources" attr.type="long"' in text
     assert 'attr.name="symmetric" attr.type="boolean"' in text
     assert "سرايا الدفاع عن بنغازي" in text and "&#" not in text
@@ -164,4 +164,4 @@ def test_cli_export(store: GraphStore, tmp_path: Path):
     with (tmp_path / "d.csv").open(encoding="utf-8") as f:
         assert {r["relation"] for r in csv.DictReader(f)} == {"hostileTo"}
     result = runner.invoke(app, ["export", "-o", str(tmp_path / "x.nq"), "--store", str(location), "--since", "2016"])
-    assert result.exit_code == 1 and "filters apply to graphml, gexf and csv" in result.stderr
+    assert result.exit_code == 1 and "filters and projections apply to graphml, gexf, csv" in result.stderr
