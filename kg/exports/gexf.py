@@ -1,8 +1,12 @@
-"""GEXF 1.2draft for Gephi: typed attributes, ``viz:`` colour, shape, size and position, and time.
+"""GEXF 1.2draft for Gephi: typed attributes, the visualisation module's colour, shape, size and position,
+and time.
 
 Written here rather than by networkx, whose GEXF does not pass the official schema (``name=""`` on
 ``<graph>``, a ``networkx_key`` attribute) and carries no time. The file validates against the GEXF
-1.2draft XSD (the tests check it with lxml against the schema files kept in ``tests/gexf/``):
+1.2draft XSD of gephi/gexf (the tests check it with lxml against the schema files kept in ``tests/gexf/``).
+That schema declares the visualisation elements (``color``, ``position``, ``size``, ``shape``,
+``thickness``, the "viz" module) in the GEXF namespace itself, so they are written there, unprefixed;
+Gephi reads them by their local names.
 
 * nodes keep their IRI as id and their label; colour and shape come from the ontology's ``kg:colour`` and
   ``kg:shape`` of the node's type (vis-network shapes mapped to Gephi's disc, square, triangle, diamond),
@@ -41,7 +45,8 @@ if TYPE_CHECKING:
     from kg.ontology import Ontology
 
 GEXF = "http://www.gexf.net/1.2draft"
-VIZ = "http://www.gexf.net/1.2draft/viz"
+#: The namespace of the visualisation module's elements: the GEXF one, as the official schema declares them.
+VIZ = GEXF
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 #: vis-network shapes (the ontology's ``kg:shape``) → GEXF's node shapes.
 SHAPES = {"dot": "disc", "ellipse": "disc", "circle": "disc", "text": "disc", "box": "square", "square": "square",
@@ -144,7 +149,6 @@ def gexf_tree(network: nx.Graph, *, ontology: Ontology | None = None) -> ET.Elem
         ontology = load_ontology()
     flat = scalar_network(network, ontology=ontology)
     ET.register_namespace("", GEXF)
-    ET.register_namespace("viz", VIZ)
     ET.register_namespace("xsi", XSI)
     root = ET.Element(f"{{{GEXF}}}gexf", {"version": "1.2",
                                           f"{{{XSI}}}schemaLocation": f"{GEXF} http://www.gexf.net/1.2draft/gexf.xsd"})
