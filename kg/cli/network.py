@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import inspect
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -32,8 +32,9 @@ def view(
 
     Example: kg view --center "Khalifa Haftar" --depth 2 --lang ar -o haftar.html
     """
-    from kg.views import write_view
+    from kg.views import write_view as write
 
+    write_view: Any = write
     with query_source(store, endpoint) as source:
         if "selection" in inspect.signature(write_view).parameters:
             summary = write_view(source, out, selection=selection, lang=lang, title=title)

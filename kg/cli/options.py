@@ -67,7 +67,7 @@ def selection_from_options(*, relations: str | None = None, actor_types: str | N
     """
     from kg.network.selection import Selection
 
-    return Selection(relations=names_list(relations), actor_types=names_list(actor_types), include_places=places,
+    return Selection(relations=_names(relations), actor_types=_names(actor_types), include_places=places,
                      include_events=events, since=since, until=until, as_of=as_of, min_sources=min_sources,
                      current=current, center=center, depth=depth)
 
@@ -91,6 +91,11 @@ def selection_options(command: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+
+
+def _names(value: str | None) -> tuple[str, ...] | None:
+    listed = names_list(value)
+    return None if listed is None else tuple(listed)
 
 
 def names_list(value: str | None) -> list[str] | None:
