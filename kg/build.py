@@ -223,8 +223,9 @@ def store_stats(store: GraphStore) -> dict[str, object]:
     }
     claimants = {
         (r["label"].value if r["label"] is not None else r["c"].value): int(r["n"].value)
-        for r in rows("SELECT ?c (SAMPLE(?l) AS ?label) (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a kg:claimant ?c . "
-                      "OPTIONAL { ?c rdfs:label ?l FILTER(LANG(?l) = 'en' || LANG(?l) = '') } } "
+        for r in rows("SELECT ?c (COALESCE(SAMPLE(?l), SAMPLE(?any)) AS ?label) (COUNT(DISTINCT ?a) AS ?n) WHERE { "
+                      "?a kg:claimant ?c . OPTIONAL { ?c rdfs:label ?l FILTER(LANG(?l) = 'en' || LANG(?l) = '') } "
+                      "OPTIONAL { ?c rdfs:label ?any } } "
                       "GROUP BY ?c ORDER BY DESC(?n) ?label")
     }
     return {

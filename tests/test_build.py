@@ -244,3 +244,14 @@ def test_large_builds_are_written_in_chunks_of_whole_graphs(tmp_path: Path, monk
         again = build([DATA / "multi"], store=chunked, force=True)
         assert again.ok and quads(chunked) == quads(small)
     assert len(calls) == 2 and calls[0] > 1
+
+
+def test_stats_name_arabic_only_claimants_by_their_label():
+    from kg.build import store_stats
+
+    store = GraphStore()
+    store.replace({"https://w3id.org/kg/id/article/a": (
+        "<https://w3id.org/kg/id/article/a#assertion-1> <https://w3id.org/kg/ontology#claimant> "
+        "<https://w3id.org/kg/id/source/h-1> .\n"
+        '<https://w3id.org/kg/id/source/h-1> <http://www.w3.org/2000/01/rdf-schema#label> "مصادر محلية"@ar .\n')})
+    assert store_stats(store)["claims_by_claimant"] == {"مصادر محلية": 1}
