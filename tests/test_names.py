@@ -9,10 +9,10 @@ import pytest
 import kg
 from kg.build import build
 from kg.errors import UnknownActorError
+from kg.mapping.resolve import read_registry
 from kg.network import actor_network, find_actor
 from kg.network.names import lookup, name_index, normalize_name, resolve_name
 from kg.query import resolve_actor
-from kg.resolve import read_registry
 
 ROOT = Path(__file__).parent.parent
 ACTOR = "https://w3id.org/kg/id/actor/"
