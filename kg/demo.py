@@ -113,8 +113,9 @@ def run_demo(*, corpus: Path | None, store_path: Path | None, out: Path, echo: C
             echo(f"{question} — {term.label_en} / {term.label_ar}:")
             for p in pairs(store, relation):
                 flags = f" ({', '.join(p.flags)})" if p.flags else ""
-                echo(f"  {p.subject_en or p.subject} {arrow} {p.object_en or p.object}{flags}"
-                     f"   |   {p.subject_ar or p.subject} {arrow} {p.object_ar or p.object}")
+                echo(f"  {p.subject_en or p.subject_ar or p.subject} {arrow} {p.object_en or p.object_ar or p.object}"
+                     f"{flags}   |   {p.subject_ar or p.subject_en or p.subject} {arrow} "
+                     f"{p.object_ar or p.object_en or p.object}")
         write_view(store, out, title="kg demo: seed corpus")
     echo("")
     echo(f"HTML view: {out.resolve()}")
