@@ -273,7 +273,8 @@ def restrict(network: nx.MultiDiGraph, selection: Selection, *, ontology: Ontolo
     """The part of a network the selection's filters keep (a new graph; ``network`` is not changed).
 
     A network that :func:`kg.network.actor_network` built with these filters is returned as it is: they
-    were applied in SPARQL already.
+    were applied in SPARQL already. So is any network when the selection filters nothing (``Selection()``):
+    a network in hand is analysed, exported or drawn as it was built.
 
     >>> from kg.network import network_from_triples
     >>> net = network_from_triples([("A", "supports", "B"), ("A", "supports", "B"), ("B", "hostileTo", "C")])
