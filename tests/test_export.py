@@ -249,3 +249,8 @@ def test_csv_columns_are_pandas_attributes():
 
     for column in (*DYAD_COLUMNS, *NODE_COLUMNS, *EVENT_COLUMNS):
         assert column.isidentifier() and not hasattr(pd.DataFrame, column), column
+
+
+def test_export_of_a_network_in_hand_applies_the_selection(network: nx.MultiDiGraph, tmp_path: Path):
+    [dyad_file, _] = export(network, tmp_path / "h.csv", relations=["hostileTo"])
+    assert {r["relation"] for r in _read(dyad_file)} == {"hostileTo"}

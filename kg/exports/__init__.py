@@ -103,7 +103,8 @@ def write_network(network: Any, path: Path, fmt: str) -> list[Path]:
 
 def export(source: Any, path: Path, fmt: str | None = None, *, selection: Selection | None = None,
            projection: str | None = None, **filters: Any) -> list[Path]:
-    """Write a query source's actor network (or a projection of it), its event table, or its RDF dataset.
+    """Write a query source's actor network (or a projection of it), its event table, or its RDF dataset;
+    ``source`` may also be a network already built (for the network formats).
 
     ``selection`` (or keyword ``filters``, its field names) chooses the part of the network, or the dates of
     the events; ``projection`` (``alliance``, ``support``, ``command``, ``signed``) writes that projection of
@@ -131,7 +132,9 @@ def export(source: Any, path: Path, fmt: str | None = None, *, selection: Select
                           else "the event table has no projection", hint=f"one of {', '.join(PROJECTIONS)}")
     if writer.kind == "events":
         return writer.write(source, path, chosen)
-    network = select(actor_network(source, chosen), chosen)
+    import networkx as nx
+
+    network = select(source if isinstance(source, nx.Graph) else actor_network(source, chosen), chosen)
     if projection is not None:
         network = PROJECTIONS[projection](network)
     return writer.write(network, path)
