@@ -27,7 +27,7 @@ from kg.exports import (
     write_graphml,
 )
 from kg.network import actor_network, alliance_network, network_from_triples
-from kg.store import GraphStore
+from kg.sparql.store import GraphStore
 
 ROOT = Path(__file__).parent.parent
 SEEDS = ROOT / "seeds"

@@ -12,7 +12,7 @@ from kg.errors import UnknownActorError
 from kg.mapping.resolve import read_registry
 from kg.network import actor_network, find_actor
 from kg.network.names import lookup, name_index, normalize_name, resolve_name
-from kg.query import resolve_actor
+from kg.sparql.query import resolve_actor
 
 ROOT = Path(__file__).parent.parent
 ACTOR = "https://w3id.org/kg/id/actor/"

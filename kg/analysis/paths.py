@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from itertools import islice
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
@@ -14,6 +14,9 @@ from kg.errors import NetworkError
 from kg.network.build import actor_network
 from kg.network.names import find_actor
 from kg.network.selection import check_date
+
+if TYPE_CHECKING:
+    from kg.sparql.source import Source
 
 
 @dataclass(frozen=True)
@@ -113,7 +116,7 @@ def ego_network(network: nx.MultiDiGraph, center: str, *, radius: int = 1) -> nx
     return nx.ego_graph(network, node, radius=radius, undirected=True).copy()
 
 
-def network_as_of(source: Any, date: str, **filters: Any) -> nx.MultiDiGraph:
+def network_as_of(source: Source, date: str, **filters: Any) -> nx.MultiDiGraph:
     """The network as it was reported on or before ``date`` (``actor_network(source, as_of=date, ...)``).
 
     >>> import kg

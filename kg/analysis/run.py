@@ -22,6 +22,7 @@ from kg.network.selection import Selection, as_selection, select
 
 if TYPE_CHECKING:
     from kg.ontology import Ontology
+    from kg.sparql.source import Source
 
 #: Analyses :func:`analyze` knows, with the number of actor names each takes.
 ANALYSES: dict[str, int] = {"summary": 0, "centrality": 0, "blocs": 0, "balance": 0, "chains": 0, "path": 2,
@@ -53,7 +54,7 @@ def _cut(items: list[Any], top: int | None) -> list[Any]:
 
 
 def analyze(
-    source: Any,
+    source: Source | nx.MultiDiGraph,
     analysis: str = "summary",
     actors: Iterable[str] = (),
     *,

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 import typer
 
 from kg.cli import app, echo_json, fail
-from kg.cli.options import EndpointOption, StoreOption, query_source, selection_options
+from kg.cli.options import EndpointOption, StoreOption, open_source, selection_options
 from kg.network.selection import Selection
 
 
@@ -35,7 +35,7 @@ def view(
     from kg.views import write_view as write
 
     write_view: Any = write
-    with query_source(store, endpoint) as source:
+    with open_source(store, endpoint) as source:
         if "selection" in inspect.signature(write_view).parameters:
             summary = write_view(source, out, selection=selection, lang=lang, title=title)
         else:  # kg.views before it took a Selection: the same filters, one by one
@@ -81,7 +81,7 @@ def analyze(
 
     if fmt not in ("table", "json"):
         fail(f"unknown format {fmt!r} (use table or json)")
-    with query_source(store, endpoint) as source:
+    with open_source(store, endpoint) as source:
         report = run_analysis(source, analysis, actors or (), selection=selection, measure=measure, top=top,
                               radius=radius, seed=seed, signed=not alliances_only, strict=not weak)
     if fmt == "json":
@@ -111,6 +111,6 @@ def export(
     """
     from kg.exports import export as run_export
 
-    with query_source(store, endpoint) as source:
+    with open_source(store, endpoint) as source:
         written = run_export(source, out, fmt, selection=selection, projection=projection)
     typer.echo("wrote " + ", ".join(str(p) for p in written))

@@ -45,6 +45,7 @@ from kg.vocab import KG, PREFIXES, sparql_prologue
 
 if TYPE_CHECKING:
     from kg.ontology import Ontology
+    from kg.sparql.source import Source
 
 _PREFIXES = sparql_prologue(PREFIXES)
 OPEN_QUALIFIERS = frozenset({"more-than", "at-least"})
@@ -123,7 +124,7 @@ def _country(place: str | None, located: Mapping[str, set[str]], types: Mapping[
     return None
 
 
-def event_rows(source: Any, selection: Selection | None = None, *, ontology: Ontology | None = None,
+def event_rows(source: Source, selection: Selection | None = None, *, ontology: Ontology | None = None,
                ) -> list[dict[str, Any]]:
     """The event table of a query source, sorted by date and event id (columns: :data:`EVENT_COLUMNS`).
 
@@ -230,7 +231,7 @@ def event_rows(source: Any, selection: Selection | None = None, *, ontology: Ont
     return sorted(out, key=lambda r: (r["event_date"], r["event_id"]))
 
 
-def write_events(source: Any, path: Path, selection: Selection | None = None, *,
+def write_events(source: Source, path: Path, selection: Selection | None = None, *,
                  ontology: Ontology | None = None) -> list[Path]:
     """Write the event table: JSON (a list of objects, numbers as numbers) for ``.json``, else CSV."""
     found = event_rows(source, selection, ontology=ontology)

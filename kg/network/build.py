@@ -47,6 +47,7 @@ from kg.vocab import ACLED, FLAGS, KG, RDFS, SCHEMA, WD
 
 if TYPE_CHECKING:
     from kg.ontology import Ontology
+    from kg.sparql.source import Source
 
 __all__ = ["actor_network", "find_actor", "local_name", "network_from_triples"]
 
@@ -132,7 +133,7 @@ def external_ids(found: Iterable[Mapping[str, str | None]]) -> dict[str, dict[st
 
 
 def actor_network(
-    source: Any,
+    source: Source,
     selection: Selection | None = None,
     *,
     ontology: Ontology | None = None,
@@ -142,7 +143,7 @@ def actor_network(
 ) -> nx.MultiDiGraph:
     """The network of actors (and, as the selection asks, places and events) of a query source.
 
-    ``source``: a :class:`kg.sparql.source.Source`, a store or an endpoint URL. ``selection`` says what to
+    ``source``: a :class:`kg.sparql.source.Source` (the store, or an endpoint). ``selection`` says what to
     keep (see :mod:`kg.network.selection`); keyword ``filters`` (its field names) make one instead.
     ``evidence=False`` skips the per-assertion evidence (faster on large stores). Negated assertions make
     no edge unless ``include_negated``. The centre of a selection is not cut out here: see
@@ -251,7 +252,7 @@ def _edges(found: Iterable[Mapping[str, str | None]], ont: Ontology, kept: set[s
     return edges
 
 
-def _events(source: Any, ont: Ontology, kept: set[str], types: Mapping[str, str], selection: Selection, *,
+def _events(source: Source, ont: Ontology, kept: set[str], types: Mapping[str, str], selection: Selection, *,
             include_negated: bool) -> tuple[list[tuple[str, str, str, dict[str, Any]]], dict[str, dict[str, Any]]]:
     """Event nodes and their role edges (event → participant or place)."""
     roles = set(ont.roles) | {"place"}

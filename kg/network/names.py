@@ -1,9 +1,9 @@
 """Names: how kg folds spelling variants, and the one resolver that finds what a name denotes.
 
 Every lookup of a thing by its name goes through here: the registry while mapping mentions
-(:meth:`kg.mapping.resolve.Registry.find`), the saved questions' actor parameters (:func:`kg.query.resolve_actor`)
-and the network's analyses and views (:func:`find_actor`). A module of its own, importing nothing else of
-kg but the errors, so that all three can use it without an import cycle.
+(:meth:`kg.mapping.resolve.Registry.find`), the saved questions' actor parameters
+(:func:`kg.sparql.query.resolve_actor`) and the network's analyses and views (:func:`find_actor`). A module
+of its own, importing nothing else of kg but the errors, so that all three can use it without an import cycle.
 
 Names are matched after normalisation (:func:`normalize_name`):
 

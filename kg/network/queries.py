@@ -11,30 +11,26 @@ True
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from kg.network.selection import Selection, date_filters
 from kg.vocab import FLAGS, PREFIXES, sparql_prologue
 
+if TYPE_CHECKING:
+    from kg.sparql.source import Source
+
 _PREFIXES = sparql_prologue(PREFIXES)
 
 
-def rows(source: Any, query: str) -> list[dict[str, str | None]]:
-    """The rows of a SELECT as ``{variable: lexical value or None}``, from any query source.
-
-    A source with a ``select`` method (:class:`kg.sparql.source.Source`) answers it; otherwise the source
-    is a store or an endpoint URL and :func:`kg.query.run_query`, the project's one client, asks it.
+def rows(source: Source, query: str) -> list[dict[str, str | None]]:
+    """The rows of a SELECT as ``{variable: lexical value or None}``, from any query source
+    (:class:`kg.sparql.source.Source`: the embedded store or an endpoint); the text declares its prefixes.
 
     >>> import kg
     >>> rows(kg.GraphStore(), "SELECT ?x WHERE { VALUES ?x { 1 } }")
     [{'x': '1'}]
     """
-    select = getattr(source, "select", None)
-    if callable(select):
-        return select(query).records()  # type: ignore[no-any-return]
-    from kg.query import run_query
-
-    return run_query(source, query).records()
+    return source.select(query, prefixes=False).records()
 
 
 def iris(names: Iterable[str]) -> str:
