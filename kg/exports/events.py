@@ -140,7 +140,9 @@ def event_rows(source: Source, selection: Selection | None = None, *, ontology: 
     if not events:
         return []
     labels = Labels(rows(source, LABELS_QUERY))
-    types = choose_types(rows(source, types_query(ontology.entity_types)), ontology)
+    type_rows = rows(source, types_query(ontology.entity_types))
+    types = choose_types(type_rows, ontology)
+    registered = {str(r["x"]) for r in type_rows if r["reg"] not in (None, "0")}
     ids = external_ids(rows(source, IDS_QUERY))
     located: dict[str, set[str]] = defaultdict(set)
     for r in rows(source, LOCATED_QUERY):
@@ -169,8 +171,7 @@ def event_rows(source: Source, selection: Selection | None = None, *, ontology: 
     def side(prefix: str, nodes: list[str]) -> dict[str, Any]:
         return {prefix: SEPARATOR.join(labels.attributes(n)["label_en"] or labels.label(n) for n in nodes),
                 f"{prefix}_ar": SEPARATOR.join(labels.attributes(n)["label_ar"] or "" for n in nodes),
-                f"{prefix}_id": SEPARATOR.join(local_name(n) if not local_name(n).startswith(("h-", "wd-")) else ""
-                                               for n in nodes),
+                f"{prefix}_id": SEPARATOR.join(local_name(n) if n in registered else "" for n in nodes),
                 f"{prefix}_iri": SEPARATOR.join(nodes),
                 f"{prefix}_type": SEPARATOR.join(types.get(n, "") for n in nodes),
                 f"inter{prefix[-1]}": SEPARATOR.join(inter(n) for n in nodes)}
@@ -213,7 +214,7 @@ def event_rows(source: Source, selection: Selection | None = None, *, ontology: 
             "interaction": "".join(inters) if len(inters) == 2 and "|" not in "".join(inters) else "",
             "location": labels.attributes(place)["label_en"] or labels.label(place) if place else "",
             "location_ar": labels.attributes(place)["label_ar"] or "" if place else "",
-            "location_id": local_name(place) if place else "",
+            "location_id": local_name(place) if place in registered else "",
             "latitude": ids.get(place or "", {}).get("lat", ""), "longitude": ids.get(place or "", {}).get("lon", ""),
             "country": labels.label(country) if country else "",
             **fatalities(figs),
