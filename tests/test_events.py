@@ -133,8 +133,8 @@ def test_acled_refinements_by_inter_code(tmp_path: Path) -> None:
     from kg.exports import event_rows
 
     rows = {r["event_id"].split(":")[1]: r for r in event_rows(store)}
-    assert (rows["take"]["sub_event_type"], rows["take"]["inter1"], rows["take"]["latitude"]) == (
-        "Government regains territory", "1", 1.5)
+    assert (rows["take"]["sub_event_type"], rows["take"]["inter1"], rows["take"]["interaction"],
+            rows["take"]["latitude"]) == ("Government regains territory", "1", "10", 1.5)
     assert (rows["hit"]["event_type"], rows["hit"]["sub_event_type"], rows["hit"]["interaction"]) == (
         "Violence against civilians", "Attack", "37")
 

@@ -4,8 +4,8 @@ events``), as CSV or JSON.
 Each row gives the event's id, date (with its precision and its first and last day), kg's type and the
 ACLED event type and sub-event type it aligns to (read from the ontology), its place with the registry's
 coordinates and the country it lies in, side A and side B (labels in English and Arabic, registry ids,
-ACLED inter codes), the fatalities (ACLED's conservative figure, and UCDP's low, best and high), every
-claimed figure with its claimant, the claimants, articles, outlets and quotes. The rules are in
+ACLED inter codes and interaction code), the fatalities (ACLED's conservative figure, and UCDP's low, best
+and high), every claimed figure with its claimant, the claimants, articles, outlets and quotes. The rules are in
 ``docs/events.md``; in short:
 
 * **sides**: attackers are side A and targets side B; the participants of a clash are ordered by ACLED inter
@@ -109,6 +109,18 @@ def fatalities(figures: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
             "fatalities_high": sum(max(c) for c in counts), "fatalities_open": open_ended}
 
 
+def interaction(inter1: str, inter2: str) -> str:
+    """ACLED's interaction code: the two sides' inter codes, smaller first; ``N0`` when only side A is
+    known (ACLED's "sole" actions); "" when side A's is unknown or a side mixes several actors.
+
+    >>> interaction("3", "1"), interaction("1", ""), interaction("", "7"), interaction("1 | 2", "3")
+    ('13', '10', '', '')
+    """
+    if not inter1 or "|" in inter1 + inter2:
+        return ""
+    return inter1 + "0" if not inter2 else "".join(sorted((inter1, inter2)))
+
+
 def _country(place: str | None, located: Mapping[str, set[str]], types: Mapping[str, str]) -> str | None:
     """The country a place lies in, following ``locatedIn`` (the place itself when it is a country)."""
     seen: set[str] = set()
@@ -199,7 +211,7 @@ def event_rows(source: Source, selection: Selection | None = None, *, ontology: 
         country = _country(place, located, types)
         figs = sorted(figures[event].values(), key=lambda f: (f["kind"], labels.label(f["of"]) if f["of"] else "",
                                                               labels.label(f["claimant"]) if f["claimant"] else ""))
-        inters = sorted(x for x in (side("actor1", side_a)["inter1"], side("actor2", side_b)["inter2"]) if x)
+        inters = [side("actor1", side_a)["inter1"], side("actor2", side_b)["inter2"]]
         claimants = {labels.label(c) for c in [*(r["c"] for r in found), *(f["claimant"] for f in figs)] if c}
         quotes = dict.fromkeys(q for q in [*(r["quote"] for r in found), *(f["quote"] for f in figs)] if q)
         row: dict[str, Any] = {
@@ -211,7 +223,7 @@ def event_rows(source: Source, selection: Selection | None = None, *, ontology: 
             "event_type": ontology.term(acled_type).label_en if acled_type else "",
             "sub_event_type": ontology.term(acled_sub).label_en if acled_sub else "",
             **side("actor1", side_a), **side("actor2", side_b),
-            "interaction": "".join(inters) if len(inters) == 2 and "|" not in "".join(inters) else "",
+            "interaction": interaction(*inters),
             "location": labels.attributes(place)["label_en"] or labels.label(place) if place else "",
             "location_ar": labels.attributes(place)["label_ar"] or "" if place else "",
             "location_id": local_name(place) if place in registered else "",
