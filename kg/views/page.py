@@ -73,8 +73,8 @@ def write_view(
 ) -> ViewSummary:
     """Read the selection from a source (a store or an endpoint) and write its view to ``out``.
 
-    ``source`` may be an actor network already read: then only the selection's centre and depth apply
-    (its filters belong to :func:`kg.network.actor_network`). See :func:`render_view` for the rest.
+    ``source`` may be an actor network already read: :func:`kg.network.selection.select` then applies the
+    selection to it. See :func:`render_view` for the rest.
     """
     _check(lang, renderer)
     graph = _selected(source, selection)
@@ -125,23 +125,16 @@ def iframe(page: str, *, height: int = 640) -> str:
 
 
 def _selected(source: Any, selection: Selection | None) -> nx.MultiDiGraph:
-    """The network to draw: read with the selection's filters (a store or endpoint), then cut to its
-    centre and depth."""
+    """The network to draw: read with the selection's filters (a store or endpoint; a network in hand is
+    filtered by :func:`kg.network.selection.select`), then cut to its centre and depth."""
     import networkx as nx
 
     from kg.network import actor_network
     from kg.network.selection import Selection, select
 
     selection = selection or Selection()
-    if isinstance(source, nx.Graph):
-        filters = {k: v for k, v in vars(selection).items() if k not in ("center", "depth")}
-        if filters != {k: v for k, v in vars(Selection()).items() if k not in ("center", "depth")}:
-            raise ViewError("a network is drawn as it was read: only a centre and depth select from it",
-                            hint="read it with the filters: actor_network(store, selection)")
-        graph = source
-    else:
-        graph = actor_network(source, selection)
-    graph = select(graph, selection)
+    graph = source if isinstance(source, nx.Graph) else actor_network(source, selection)
+    graph = select(graph, selection)  # its filters unless actor_network applied them, then its centre
     if graph.number_of_nodes() == 0:
         raise ViewError("nothing to draw: no actor matches the selection",
                         hint="build a corpus first, or loosen the filters")
