@@ -86,7 +86,8 @@ def process_article(
         symmetric=frozenset(n for n in ontology.relation_types if ontology.term(n).symmetric), is_a=ontology.is_a,
     )
     registry_ids = corpus.registry.entries
-    found = article.problems
+    article, capped = cap_mentions(article, source)
+    found = (*article.problems, *capped)
     article = dataclasses.replace(article, problems=())
     findings = find_problems(article, ontology, registry_ids=registry_ids)
     problems = (*found, *(p for _, p in findings))
@@ -108,6 +109,34 @@ def process_article(
     quads = article_to_quads(article, resolved, ontology, registry=corpus.registry, base=base,
                              content_hash=content_hash)
     return ArticleResult(problems=problems, nquads=nquads_text(quads), skipped=skipped)
+
+
+#: At most this many mentions of one entity are mapped: an annotation marking a common word ``all: true`` in a
+#: long text can otherwise make millions of them (and of quads); the rest are reported as a warning.
+MAX_MENTIONS = 10_000
+
+
+def cap_mentions(article: Article, source: str, limit: int = MAX_MENTIONS) -> tuple[Article, tuple[Problem, ...]]:
+    """The article with at most ``limit`` mentions an entity, and a warning for each entity cut.
+
+    >>> from kg.model import Mention, Span
+    >>> many = Entity("x", "Person", tuple(Mention((Span(i, i + 1),), "a") for i in range(5)))
+    >>> capped, warnings = cap_mentions(Article(id="a", text="aaaaa", entities=(many,)), "a.yaml", limit=2)
+    >>> len(capped.entities[0].mentions), warnings[0].severity
+    (2, 'warning')
+    """
+    if all(len(e.mentions) <= limit for e in article.entities):
+        return article, ()
+    warnings = []
+    entities = []
+    for entity in article.entities:
+        if len(entity.mentions) > limit:
+            warnings.append(Problem(source, entity.line, f"entity {entity.id!r} has {len(entity.mentions)} mentions; "
+                                    f"only the first {limit} are mapped",
+                                    "mark fewer of them (`all: true` on a common word?)", "warning"))
+            entity = dataclasses.replace(entity, mentions=entity.mentions[:limit])
+        entities.append(entity)
+    return dataclasses.replace(article, entities=tuple(entities)), tuple(warnings)
 
 
 def nquads_text(quads: Iterable[Quad]) -> str:
