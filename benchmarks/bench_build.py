@@ -1,4 +1,4 @@
-"""How fast ``kg.build.build`` turns a corpus into an on-disk store, against two yardsticks.
+"""How fast ``kg.build`` turns a corpus into an on-disk store, against two yardsticks.
 
 For each size (default 1,000 and 10,000 articles) a synthetic corpus is generated (not timed), then each
 measurement runs in a fresh child process, so that its peak memory (``ru_maxrss``) is its own:
