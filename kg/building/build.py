@@ -226,10 +226,8 @@ def _load_articles(shadow: Shadow, plan: _Plan, executor: Executor, shards: Path
                 progress(done, total)
             if failed:
                 continue  # keep mapping, to report every problem; nothing more is loaded
-            if result.shard is not None:
-                with result.shard.open("rb") as f:
-                    while block := f.read(1 << 20):
-                        yield block
+            if result.shard is not None:  # one batch: a few MB, and whole lines (a segment must end at one)
+                yield result.shard.read_bytes()
             elif result.nquads:
                 yield result.nquads
 
