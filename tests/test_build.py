@@ -346,3 +346,14 @@ def test_an_article_with_very_many_mentions_is_capped(tmp_path: Path):
     assert any("only the first" in p.message and p.severity == "warning" for p in report.problems)
     n = store.select("SELECT (COUNT(*) AS ?n) WHERE { ?m kg:denotes ?x }").rows[0][0]
     assert int(n.value) == MAX_MENTIONS + 1  # type: ignore[union-attr]
+
+
+def test_stats_name_arabic_only_claimants_by_their_label():
+    from kg.building.stats import store_stats
+
+    store = GraphStore()
+    store.replace({"https://w3id.org/kg/id/article/a": (
+        "<https://w3id.org/kg/id/article/a#assertion-1> <https://w3id.org/kg/ontology#claimant> "
+        "<https://w3id.org/kg/id/source/h-1> .\n"
+        '<https://w3id.org/kg/id/source/h-1> <http://www.w3.org/2000/01/rdf-schema#label> "مصادر محلية"@ar .\n')})
+    assert store_stats(store)["claims_by_claimant"] == {"مصادر محلية": 1}

@@ -208,3 +208,23 @@ def test_two_corpora_in_one_server_keep_all_their_labels(oxigraph_server, seed_s
         run_query(both, "commanders", params={"group": seed_only}).rows
     labels = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s rdfs:label ?l } FILTER(STRENDS(STR(?g), 'registry')) }"
     assert remote.select(labels).rows == both.select(labels).rows
+
+
+def test_a_server_without_the_union_default_graph_is_named_as_the_cause(tmp_path, seed_store):
+    import subprocess
+
+    from conftest import stop_process, wait_for_http
+
+    from kg.sparql.serve import find_oxigraph
+
+    port = free_port()
+    proc = subprocess.Popen([find_oxigraph(), "serve", "--location", str(tmp_path / "plain"), "--bind",
+                             f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for_http(f"http://127.0.0.1:{port}/query?query=ASK%7B%7D", proc)
+        report = push(seed_store, f"http://127.0.0.1:{port}")
+        assert report.union_default is False
+        with pytest.raises(QueryError, match="no labels at all.*union-default-graph"):
+            run_query(Endpoint(f"http://127.0.0.1:{port}"), "commanders", params={"group": "LNA"})
+    finally:
+        stop_process(proc)

@@ -63,7 +63,7 @@ def test_stats_and_a_saved_question_agree_on_the_store_and_a_real_oxigraph_serve
 
 
 def test_export_reads_an_endpoint_as_it_reads_the_store(oxigraph_server, seed_store, tmp_path):
-    from kg.export import export
+    from kg.exports import export
 
     push(seed_store, oxigraph_server)
     local, remote = tmp_path / "local.trig", tmp_path / "remote.trig"
@@ -141,3 +141,9 @@ def test_an_endpoint_that_asks_for_credentials_is_answered_with_basic_auth():
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_a_user_without_a_password_is_told_where_to_put_it(store_copy):
+    out = runner.invoke(app, ["query", "ASK {}", "--endpoint", "http://127.0.0.1:9/sparql", "--user", "analyst"],
+                        env={"KG_PASSWORD": None})
+    assert out.exit_code == 1 and "KG_PASSWORD" in out.stderr and out.stderr.count("\n") == 1

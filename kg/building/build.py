@@ -73,7 +73,7 @@ class _Plan:
 def _plan(paths: Sequence[Path], store: GraphStore, force: bool, skip_invalid: bool) -> _Plan:
     from kg.mapping.rdf import article_iri
 
-    corpora = [open_corpus(p) for p in paths]
+    corpora = [open_corpus(p, strict=not skip_invalid) for p in paths]
     code = code_fingerprint()
     items: list[tuple[Corpus, Item]] = []
     owners: dict[str, Path | None] = {}
@@ -204,7 +204,7 @@ def _load_articles(shadow: Shadow, plan: _Plan, executor: Executor, shards: Path
     """Map the articles on the executor and stream their quads into the shadow's bulk loader; returns the
     problems (files no reader knows among them) and what ``skip_invalid`` left out."""
     problems: list[Problem] = [p for corpus in plan.corpora for p in corpus.problems]
-    skipped: list[Problem] = []
+    skipped: list[Problem] = [p for corpus in plan.corpora for p in corpus.registry.problems]
     total = len(plan.todo)
     if progress:
         progress(0, total)

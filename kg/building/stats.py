@@ -21,6 +21,9 @@ if TYPE_CHECKING:
 def store_stats(store: Source) -> dict[str, object]:
     """Counts of articles, actors, places, relations by type, assertions, events, figures and claimants.
 
+    A relation is counted once however many assertions state it; relations stated only as denied
+    (``kg:negated``) are counted apart, under ``negated``.
+
     Actor, place and event classes come from the ontology.
     """
     from kg.ontology import load_ontology
@@ -36,17 +39,27 @@ def store_stats(store: Source) -> dict[str, object]:
         query = f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ VALUES ?t {{ {values} }} ?x a ?t }}"
         return int(rows(query)[0]["n"].value)
 
-    if store.ask("ASK { ?r a kg:RelationSummary }"):
-        by_type = ("SELECT ?p (COUNT(?r) AS ?n) WHERE { ?r a kg:RelationSummary ; rdf:predicate ?p } GROUP BY ?p")
-    else:
-        by_type = ("SELECT ?p (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { "
-                   "?a a kg:Assertion ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o } } GROUP BY ?p")
-    relations = {r["p"].value.removeprefix(KG): int(r["n"].value) for r in rows(by_type)}
+    def by_type(negated: bool) -> dict[str, int]:
+        """Distinct relations by type: those some assertion states, or (``negated``) those only denied."""
+        if store.ask("ASK { ?r a kg:RelationSummary }"):
+            test = "FILTER NOT EXISTS { ?r kg:asserted true }" if negated else "?r kg:asserted true ."
+            query = (f"SELECT ?p (COUNT(?r) AS ?n) WHERE {{ ?r a kg:RelationSummary ; rdf:predicate ?p . {test} }} "
+                     "GROUP BY ?p")
+        else:
+            test = "NOT EXISTS" if negated else "EXISTS"
+            query = ("SELECT ?p (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { "
+                     "?a a kg:Assertion ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o "
+                     f"FILTER {test} {{ ?b rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o "
+                     "FILTER NOT EXISTS { ?b kg:negated true } } } } GROUP BY ?p")
+        return {r["p"].value.removeprefix(KG): int(r["n"].value) for r in rows(query)}
+
+    relations, negated = by_type(False), by_type(True)
     claimants = {
         (r["label"].value if r["label"] is not None else r["c"].value): int(r["n"].value)
-        for r in rows("SELECT ?c (SAMPLE(?l) AS ?label) ?n WHERE { { SELECT ?c (COUNT(DISTINCT ?a) AS ?n) "
-                      "WHERE { ?a kg:claimant ?c } GROUP BY ?c } "
-                      "OPTIONAL { ?c rdfs:label ?l FILTER(LANG(?l) = 'en' || LANG(?l) = '') } } "
+        for r in rows("SELECT ?c (COALESCE(SAMPLE(?l), SAMPLE(?any)) AS ?label) ?n WHERE { { SELECT ?c "
+                      "(COUNT(DISTINCT ?a) AS ?n) WHERE { ?a kg:claimant ?c } GROUP BY ?c } "
+                      "OPTIONAL { ?c rdfs:label ?l FILTER(LANG(?l) = 'en' || LANG(?l) = '') } "
+                      "OPTIONAL { ?c rdfs:label ?any } } "
                       "GROUP BY ?c ?n ORDER BY DESC(?n) ?label")
     }
     return {
@@ -54,6 +67,7 @@ def store_stats(store: Source) -> dict[str, object]:
         "actors": typed(ontology.actor_types),
         "places": typed(ontology.place_types),
         "relations": sum(relations.values()),
+        "negated": sum(negated.values()),
         "assertions": typed(frozenset({"Assertion"})),
         "events": typed(ontology.event_types),
         "figures": typed(frozenset({"CasualtyFigure"})),
@@ -71,6 +85,7 @@ def render_stats(stats: dict[str, object]) -> str:
     actors             0
     places             0
     relations          0
+    negated            0
     assertions         0
     events             0
     figures            0
@@ -78,8 +93,8 @@ def render_stats(stats: dict[str, object]) -> str:
     relations by type:
       commands             2
     """
-    lines = [f"{key:<12}{stats.get(key, 0):>8}"
-             for key in ("articles", "actors", "places", "relations", "assertions", "events", "figures", "quads")]
+    keys = ("articles", "actors", "places", "relations", "negated", "assertions", "events", "figures", "quads")
+    lines = [f"{key:<12}{stats.get(key, 0):>8}" for key in keys]
     for title, key, width in (("relations by type", "relations_by_type", 16),
                               ("claims by claimant", "claims_by_claimant", 48)):
         counts = stats.get(key) or {}
