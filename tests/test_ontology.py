@@ -49,6 +49,7 @@ PROPERTIES = {"evidence", "quote", "sentence", "claimant", "reportedOn", "date",
               "intended", "denotes", "anchorOf", "beginIndex", "endIndex", "inArticle", "outlet", "contentHash",
               "hasFigure", "figureKind", "count", "qualifier", "casualtiesOf", "wikidata", "ucdpId", "acledCategory",
               "colour", "shape", "dash", "arrow", "sign", "cameo", "wikidataProperty", "relation", "role"}
+PROPERTIES |= {"cuePhrase", "inverseCuePhrase"}  # cue phrases for drafting (kg/drafting/rules.py)
 OTHER_CLASSES = {"Rank", "Title", "Source", "Quantity", "Article", "Mention", "Assertion", "CasualtyFigure",
                  "FigureKind"}
 
