@@ -37,6 +37,11 @@ _EXPORTS: dict[str, str] = {
     "write_view": "kg.views",
     "show": "kg.views",
     "export": "kg.export",
+    # drafting annotations
+    "draft_article": "kg.drafting.annotate",
+    "train": "kg.drafting.train",
+    "evaluate": "kg.drafting.evaluate",
+    "load_model": "kg.drafting.model",
     # errors
     "KGError": "kg.errors",
     # the vocabulary

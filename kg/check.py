@@ -177,6 +177,9 @@ def check_files(files: ArticleFiles, corpus: Corpus, ontology: Ontology) -> Chec
         symmetric=frozenset(n for n in ontology.relation_types if ontology.term(n).symmetric),
     )
     problems = check_article(article, ontology, registry_ids=corpus.registry.entries)
+    from kg.drafting.markers import draft_warnings  # drafts a person has not accepted yet: warnings
+
+    problems += draft_warnings(files, article)
     return CheckedArticle(files, dataclasses.replace(article, problems=()), tuple(problems))
 
 
