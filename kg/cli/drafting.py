@@ -119,7 +119,7 @@ def train(
         rel = scores["relations"].get("all")
         if ent:
             typer.echo(f"held-out entities: P {ent['precision']:.2f} R {ent['recall']:.2f} F1 {ent['f1']:.2f}")
-        if rel:
+        if rel and rel["gold"]:
             typer.echo(f"held-out relations: P {rel['precision']:.2f} R {rel['recall']:.2f} F1 {rel['f1']:.2f}")
     typer.echo(f"details in {out / 'report.json'}")
 

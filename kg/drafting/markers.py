@@ -119,10 +119,10 @@ def draft_warnings(files: ArticleFiles, article: Article | None = None) -> list[
             return []
         for section in SECTIONS:
             for i, item in enumerate(data.get(section) or [], 1):
-                mark = parse_item(item)
-                if mark is not None:
+                item_mark = parse_item(item)
+                if item_mark is not None:
                     what = f"{section[:-1] if section != 'entities' else 'entity'} {item.get('id') or i!s}"
-                    out.append(_warning(str(files.yaml), getattr(item, "line", None), f"draft {what}", mark,
+                    out.append(_warning(str(files.yaml), getattr(item, "line", None), f"draft {what}", item_mark,
                                         "check it, then delete its `draft:` line"))
     return out
 

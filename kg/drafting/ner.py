@@ -96,7 +96,7 @@ def train_ner(samples: Iterable[tuple[str, Sequence[Span3]]], lang: str, *, epoc
     for epoch in range(1, epochs + 1):
         rng.shuffle(examples)
         losses: dict[str, float] = {}
-        for batch in minibatch(examples, size=compounding(8.0, 64.0, 1.5)):
+        for batch in minibatch(examples, size=compounding(4.0, 32.0, 1.01)):
             nlp.update(batch, drop=dropout, sgd=optimizer, losses=losses)
         if progress is not None:
             progress(epoch, losses.get("ner", 0.0))

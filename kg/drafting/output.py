@@ -226,6 +226,7 @@ def to_brat(draft: Draft, kept: list[str] | None = None) -> str:
             continue
         near = ev.trigger.start if ev.trigger else (ev.figures[0].evidence.start if ev.figures and
                                                     ev.figures[0].evidence else 0)
+        trigger: str
         if ev.trigger is not None:
             trigger = new_id("T")
             lines.append(f"{trigger}\t{ev.type} {ev.trigger.start} {ev.trigger.end}\t{ev.trigger.text}")
@@ -233,12 +234,13 @@ def to_brat(draft: Draft, kept: list[str] | None = None) -> str:
             continue  # brat needs a trigger
         args = []
         seen: dict[str, int] = {}
-        for role, target in [*ev.arguments, *((("place", ev.place),) if ev.place else ())]:
-            tid = mention_of(target, near)
-            if tid is None:
+        roles: list[tuple[str, str]] = [*ev.arguments, *((("place", ev.place),) if ev.place else ())]
+        for role, target in roles:
+            arg_id = mention_of(target, near)
+            if arg_id is None:
                 continue
             seen[role] = seen.get(role, 0) + 1
-            args.append(f"{role}{seen[role] if seen[role] > 1 else ''}:{tid}")
+            args.append(f"{role}{seen[role] if seen[role] > 1 else ''}:{arg_id}")
         for f in ev.figures:
             if f.evidence is None:
                 continue

@@ -170,9 +170,11 @@ _UNITS = _table([(1, "واحد واحدة أحد"), (2, "اثنان اثنين �
 _TENS = _table([(20, "عشرون عشرين"), (30, "ثلاثون ثلاثين"), (40, "أربعون أربعين"), (50, "خمسون خمسين"),
                 (60, "ستون ستين"), (70, "سبعون سبعين"), (80, "ثمانون ثمانين"), (90, "تسعون تسعين")])
 _HUNDREDS = _table([(100, "مئة مائة"), (200, "مئتان مئتين مائتان مائتين"), (1000, "ألف"), (2000, "ألفان ألفين")])
-_EN = {w: n for n, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve thirteen "
-                                  "fourteen fifteen sixteen seventeen eighteen nineteen".split())}
-_EN.update({w: 10 * n for n, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split(), 2)})
+_UNITS_EN = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+             "sixteen seventeen eighteen nineteen")
+_EN = {w: n for n, w in enumerate(_UNITS_EN.split())}
+_TENS_EN = "twenty thirty forty fifty sixty seventy eighty ninety"
+_EN.update({w: 10 * n for n, w in enumerate(_TENS_EN.split(), 2)})
 _EN.update({"hundred": 100, "thousand": 1000, "dozen": 12})
 _WORD_NUMBERS = {**_UNITS, **_TENS, **_HUNDREDS, **_EN}
 
@@ -242,7 +244,7 @@ def find_figures(text: str, rules: Rules, start: int = 0, end: int | None = None
         qual = next((q for q in qualifiers if 0 <= s - q.end <= 2), None)
         w = _word_index(words, qual.start if qual else s)
         w_end = _word_index(words, s)
-        near = [c for c in kinds if -4 <= _word_index(words, c.start) - w_end and _word_index(words, c.start) - w <= 4]
+        near = [c for c in kinds if _word_index(words, c.start) - w_end >= -4 and _word_index(words, c.start) - w <= 4]
         if not near:
             continue
 
@@ -261,7 +263,8 @@ def _word_index(words: list[tuple[int, int]], offset: int) -> int:
     return next((i for i, (_a, b) in enumerate(words) if b > offset), len(words))
 
 
-_SOURCE_STOP = {normalize_name(w) for w in "إن أن ان أنه إنه بأن على في عن the that , said told".split()}
+_SOURCE_STOP = {normalize_name(w) for w in (
+    "إن", "أن", "ان", "أنه", "إنه", "بأن", "على", "في", "عن", "the", "that", ",", "said", "told")}
 
 
 def find_sources(text: str, rules: Rules, start: int = 0, end: int | None = None) -> list[FoundSource]:

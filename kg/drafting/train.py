@@ -59,9 +59,11 @@ def fit(articles: Sequence[GoldArticle], *, epochs: int = 12, seed: int = 0,
         if not any(spans for _text, spans in samples):
             continue
         started = time.perf_counter()
-        model.recognisers[lang] = train_ner(
-            samples, lang, epochs=epochs, seed=seed,
-            progress=lambda e, loss, lang=lang: say(f"{lang}: epoch {e}/{epochs}, loss {loss:.1f}"))
+
+        def epoch_done(e: int, loss: float, lang: str = lang) -> None:
+            say(f"{lang}: epoch {e}/{epochs}, loss {loss:.1f}")
+
+        model.recognisers[lang] = train_ner(samples, lang, epochs=epochs, seed=seed, progress=epoch_done)
         model.report["languages"][lang] = {
             "articles": len(group), "sentences": len(samples),
             "words": sum(len(t.split()) for t, _ in samples),
