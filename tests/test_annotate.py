@@ -147,3 +147,21 @@ def test_stdout_draft_of_an_english_article(tmp_path: Path):
     data = yaml.safe_load(result.stdout)
     assert any(e.get("type") == "Source" for e in data["entities"])
     assert ("commands", ) in {(r["type"],) for r in data["relations"]}
+
+
+def test_a_deleted_draft_is_not_drafted_again(tmp_path: Path):
+    corpus = _corpus(tmp_path)
+    text_path = corpus / "articles" / "new.txt"
+    out = corpus / "articles" / "new.yaml"
+    assert runner.invoke(app, ["annotate", str(text_path), "-o", str(out)]).exit_code == 0
+    assert (corpus / "articles" / "new.kg-drafts").is_file()
+    data = yaml.safe_load(out.read_text(encoding="utf-8"))
+    data["entities"] = [e for e in data["entities"] if e["id"] != "al_jazeera"]
+    data["relations"] = [r for r in data["relations"] if r["type"] != "renamedFrom"]
+    out.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    assert runner.invoke(app, ["annotate", str(text_path), "-o", str(out)]).exit_code == 0
+    again = yaml.safe_load(out.read_text(encoding="utf-8"))
+    assert "al_jazeera" not in {e["id"] for e in again["entities"]}
+    assert "renamedFrom" not in {r["type"] for r in again["relations"]}
+    assert "alliedWith" in {r["type"] for r in again["relations"]}  # the others are drafted again
+    assert [p for p in check_corpus([corpus]) if p.severity == "error"] == []

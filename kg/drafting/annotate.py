@@ -27,6 +27,7 @@ Annotations a person made (items without a draft marker, see :mod:`kg.drafting.m
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -103,8 +104,9 @@ def find_names(text: str, registry: Registry) -> list[Found]:
 class _Builder:
     """Collects drafted entities without overlapping what is already there."""
 
-    def __init__(self, text: str, human: Article) -> None:
+    def __init__(self, text: str, human: Article, rejected: frozenset[str] = frozenset()) -> None:
         self.text = text
+        self.rejected = rejected
         self.human = human
         self.taken: list[tuple[int, int]] = [(m.start, m.end) for e in human.entities for m in e.mentions]
         self.groups: dict[tuple[str, ...], list[Mention]] = {}
@@ -117,7 +119,7 @@ class _Builder:
         return not any(s < end and start < e for s, e in self.taken)
 
     def add(self, start: int, end: int, etype: str, actor: str | None, mark: Mark) -> None:
-        if start >= end or not self.free(start, end):
+        if start >= end or not self.free(start, end) or f"T:{start}:{end}" in self.rejected:
             return
         self.taken.append((start, end))
         words = self.text[start:end]
@@ -149,8 +151,9 @@ class _Builder:
 
 def draft_article(text: str, *, registry: Registry, model: Any = None, language: str | None = None,
                   human: Article | None = None, ontology: Any = None, rules: Rules | None = None,
-                  metadata: Metadata | None = None) -> Draft:
-    """Draft the annotations of one text (see the module docstring); ``human`` holds what a person made."""
+                  metadata: Metadata | None = None, rejected: frozenset[str] = frozenset()) -> Draft:
+    """Draft the annotations of one text (see the module docstring); ``human`` holds what a person made,
+    ``rejected`` the :func:`draft_keys` of drafts a person deleted (never drafted again)."""
     from kg.drafting.gold import article_language
     from kg.drafting.relations import propose
     from kg.ontology import load_ontology
@@ -159,7 +162,7 @@ def draft_article(text: str, *, registry: Registry, model: Any = None, language:
     rules = rules or load_rules()
     human = human or Article(id="draft", text=text, metadata=metadata or Metadata())
     lang = language or article_language(human)
-    b = _Builder(text, human)
+    b = _Builder(text, human, rejected)
     for src in find_sources(text, rules):  # first: a source's words may hold an actor's name
         entry = registry.find(src.text)
         b.add(src.start, src.end, entry.type if entry else "Source", entry.id if entry else None,
@@ -182,7 +185,7 @@ def draft_article(text: str, *, registry: Registry, model: Any = None, language:
     pairs = {frozenset((r.subject, r.object)) for r in human.relations}
     for p in propose(article, getattr(model, "relations", None), ontology=ontology, rules=rules):
         r = p.relation
-        if frozenset((r.subject, r.object)) in pairs or r.evidence is None:
+        if frozenset((r.subject, r.object)) in pairs or r.evidence is None or _key(r) in rejected:
             continue
         pairs.add(frozenset((r.subject, r.object)))
         claimant = claimants.get(_sentence_of(text, r.evidence.start))
@@ -194,11 +197,36 @@ def draft_article(text: str, *, registry: Registry, model: Any = None, language:
         marks[rid] = Mark(min(confidence, p.confidence), p.by)
     events = list(human.events)
     for ev in _events(text, entities, claimants, human, ontology, rules, b):
+        if _key(ev) in rejected:
+            continue
         events.append(ev)
         marks[ev.id] = Mark(EVENT_CONFIDENCE, "rules")
     article = Article(id=human.id, text=text, metadata=human.metadata, entities=entities,
                       relations=tuple(relations), events=tuple(events), source=human.source)
     return Draft(article, marks)
+
+
+def _key(item: Relation | Event) -> str:
+    if isinstance(item, Relation):
+        ev = item.evidence
+        return f"R:{item.type}:{ev.start if ev else ''}:{ev.end if ev else ''}"
+    at = item.trigger or next((f.evidence for f in item.figures if f.evidence), None)
+    return f"E:{item.type}:{at.start if at else ''}"
+
+
+def draft_keys(article: Article, ids: Iterable[str] | None = None) -> set[str]:
+    """Keys that name an article's items across runs (mention spans, relation type and evidence, event type
+    and trigger), for the items with the given ids (default: all).
+
+    >>> from kg.model import Entity, Mention, Span
+    >>> sorted(draft_keys(Article("a", "LNA", entities=(Entity("e", "ArmedGroup", (Mention((Span(0, 3),), "LNA"),)),))))
+    ['T:0:3']
+    """
+    wanted = set(ids) if ids is not None else None
+    keys = {f"T:{m.start}:{m.end}" for e in article.entities if wanted is None or e.id in wanted for m in e.mentions}
+    keys |= {_key(r) for r in article.relations if wanted is None or r.id in wanted}
+    keys |= {_key(ev) for ev in article.events if wanted is None or ev.id in wanted}
+    return keys
 
 
 def _sentence_of(text: str, offset: int) -> tuple[int, int] | None:

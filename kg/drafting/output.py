@@ -14,16 +14,18 @@ T1	ArmedGroup 4 7	LNA
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from kg.drafting.annotate import Draft, draft_article
+from kg.drafting.annotate import Draft, draft_article, draft_keys
 from kg.drafting.markers import KEY, SECTIONS, Mark, brat_drafts, note_text, parse_item
 from kg.model import Article, Metadata
 from kg.resolve import Registry
 
+RECORD_SUFFIX = ".kg-drafts"
 HEAD = ("# Draft annotations made by kg annotate. Every item with a `draft:` key is a draft: check it, correct\n"
         "# it, and delete its `draft:` line to accept it (kg check lists the drafts left). Items without\n"
         "# `draft:` are kept as they are when kg annotate runs again.\n")
@@ -96,7 +98,8 @@ def _note_target(line: str) -> str:
 
 
 def draft_text(text: str, existing: str | None, *, registry: Registry, model: Any = None, fmt: str = "yaml",
-               language: str | None = None, source: str = "", title: str | None = None) -> tuple[Draft, Any]:
+               language: str | None = None, source: str = "", title: str | None = None,
+               rejected: frozenset[str] = frozenset()) -> tuple[Draft, Any]:
     """Draft one text around the person's part of ``existing`` (the old annotation file's content, if any).
 
     Returns the draft and the person's raw part (YAML data or brat lines) for the writer.
@@ -107,8 +110,24 @@ def draft_text(text: str, existing: str | None, *, registry: Registry, model: An
         kept, human = (human_yaml if fmt == "yaml" else human_brat)(existing, text, source)
     if human is None:
         human = Article(id="draft", text=text, metadata=Metadata(title=title, language=language))
-    draft = draft_article(text, registry=registry, model=model, language=language, human=human)
+    draft = draft_article(text, registry=registry, model=model, language=language, human=human,
+                          rejected=rejected)
     return draft, kept
+
+
+def _present(existing: str, text: str, fmt: str, source: str) -> set[str]:
+    """The keys of every item (drafted or not) of an existing annotation file."""
+    from kg.brat import parse_brat
+    from kg.sidecar import parse_sidecar
+
+    if fmt == "yaml":
+        return draft_keys(parse_sidecar(existing, text, article_id="draft", source=source))
+    return draft_keys(parse_brat(existing, text, article_id="draft", source=source))
+
+
+def record_path(out: Path) -> Path:
+    """Where the drafts proposed for an annotation file, and those a person deleted, are remembered."""
+    return out.with_name(out.stem + RECORD_SUFFIX)
 
 
 def _at(m: Any) -> dict[str, Any]:
@@ -258,18 +277,34 @@ def to_brat(draft: Draft, kept: list[str] | None = None) -> str:
 
 def write_draft(text_path: Path, out: Path | None, *, registry: Registry, model: Any = None, fmt: str = "yaml",
                 language: str | None = None) -> tuple[str, Draft, Path | None]:
-    """Draft one article file; write it to ``out`` (a file), merging with what is there; the content."""
+    """Draft one article file; write it to ``out`` (a file), merging with what is there; the content.
+
+    Beside ``out``, ``NAME.kg-drafts`` (JSON) remembers the drafts proposed; a draft that a person has
+    deleted since is rejected and never proposed again for that file.
+    """
     from kg.brat import read_text
 
     text = read_text(text_path)
     existing = out.read_text(encoding="utf-8-sig") if out is not None and out.is_file() else None
     first = text.strip().splitlines()[0] if text.strip() else None
+    record: dict[str, list[str]] = {"proposed": [], "rejected": []}
+    if out is not None and record_path(out).is_file():
+        try:
+            record = json.loads(record_path(out).read_text(encoding="utf-8"))
+        except ValueError:
+            pass
+    rejected = set(record.get("rejected", []))
+    if existing is not None and record.get("proposed"):
+        rejected |= set(record["proposed"]) - _present(existing, text, fmt, str(out))
     draft, kept = draft_text(text, existing, registry=registry, model=model, fmt=fmt, language=language,
-                             source=str(out or text_path), title=first)
+                             source=str(out or text_path), title=first, rejected=frozenset(rejected))
     content = to_yaml(draft, kept) if fmt == "yaml" else to_brat(draft, kept)
     if out is not None:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(content, encoding="utf-8")
+        proposed = sorted(draft_keys(draft.article, draft.marks))
+        record_path(out).write_text(json.dumps({"proposed": proposed, "rejected": sorted(rejected)}) + "\n",
+                                    encoding="utf-8")
     return content, draft, out
 
 
