@@ -14,6 +14,7 @@ T1	ArmedGroup 4 7	LNA
 
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
 from typing import Any
@@ -289,10 +290,8 @@ def write_draft(text_path: Path, out: Path | None, *, registry: Registry, model:
     first = text.strip().splitlines()[0] if text.strip() else None
     record: dict[str, list[str]] = {"proposed": [], "rejected": []}
     if out is not None and record_path(out).is_file():
-        try:
+        with contextlib.suppress(ValueError):  # a damaged record is started afresh
             record = json.loads(record_path(out).read_text(encoding="utf-8"))
-        except ValueError:
-            pass
     rejected = set(record.get("rejected", []))
     if existing is not None and record.get("proposed"):
         rejected |= set(record["proposed"]) - _present(existing, text, fmt, str(out))
