@@ -1,7 +1,7 @@
 """kg: annotated news articles to an RDF knowledge graph of actors and their relations.
 
 The public names are re-exported here lazily (PEP 562), so ``import kg`` stays fast and a notebook writes
-``kg.build(...)``, ``kg.open_store()``, ``kg.run_query(...)``; each is imported from its module the first time
+``kg.build(...)``, ``kg.open_source()``, ``kg.run_query(...)``; each is imported from its module the first time
 it is used. ``docs/contracts.md`` describes them; ``docs/architecture.md`` says where each lives.
 
 >>> import kg
@@ -21,17 +21,22 @@ __version__ = "0.1.0"
 #: Public name → the module that defines it. One line a name; keep it sorted by module.
 _EXPORTS: dict[str, str] = {
     # corpora and building
-    "open_corpus": "kg.annotations",
-    "check_corpus": "kg.check",
+    "open_corpus": "kg.reading.corpus",
+    "READERS": "kg.reading.readers",
+    "check_corpus": "kg.mapping.pipeline",
+    "process_article": "kg.mapping.pipeline",
     "build": "kg.build",
     "BuildReport": "kg.build",
     "store_stats": "kg.build",
     # the graph
-    "GraphStore": "kg.store",
-    "default_store_path": "kg.store",
-    "run_query": "kg.query",
-    "saved_queries": "kg.query",
-    "push": "kg.remote",
+    "GraphStore": "kg.sparql.store",
+    "default_store_path": "kg.sparql.store",
+    "Endpoint": "kg.sparql.source",
+    "Source": "kg.sparql.source",
+    "open_source": "kg.sparql.source",
+    "run_query": "kg.sparql.query",
+    "saved_queries": "kg.sparql.query",
+    "push": "kg.sparql.remote",
     # the actor network
     "actor_network": "kg.network",
     "write_view": "kg.views",

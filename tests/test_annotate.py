@@ -9,12 +9,12 @@ from pathlib import Path
 import yaml
 from typer.testing import CliRunner
 
-from kg.brat import check_brat
-from kg.check import check_corpus
 from kg.cli import app
 from kg.drafting.markers import brat_drafts
+from kg.mapping.pipeline import check_corpus
 from kg.ontology import annotation_conf, load_ontology
-from kg.sidecar import parse_sidecar
+from kg.reading.brat import check_brat
+from kg.reading.sidecar import parse_sidecar
 
 SEEDS = Path(__file__).parent.parent / "seeds"
 SEED_TEXT = SEEDS / "articles" / "000_9c143c0af1e05f5b.txt"
@@ -154,7 +154,7 @@ def test_a_deleted_draft_is_not_drafted_again(tmp_path: Path):
     text_path = corpus / "articles" / "new.txt"
     out = corpus / "articles" / "new.yaml"
     assert runner.invoke(app, ["annotate", str(text_path), "-o", str(out)]).exit_code == 0
-    assert (corpus / "articles" / "new.kg-drafts").is_file()
+    assert (corpus / "articles" / ".new.kg-drafts").is_file()
     data = yaml.safe_load(out.read_text(encoding="utf-8"))
     data["entities"] = [e for e in data["entities"] if e["id"] != "al_jazeera"]
     data["relations"] = [r for r in data["relations"] if r["type"] != "renamedFrom"]

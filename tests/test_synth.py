@@ -10,8 +10,8 @@ import pytest
 import yaml
 
 from kg.build import build
-from kg.check import check_corpus
-from kg.store import GraphStore
+from kg.mapping.pipeline import check_corpus
+from kg.sparql.store import GraphStore
 
 SYNTH = Path(__file__).parent.parent / "benchmarks" / "synth.py"
 

@@ -49,7 +49,7 @@ def annotate(
     Example: kg annotate corpus/articles/new.txt --model kg-model -o corpus/articles
     """
     from kg.drafting.output import mark_counts, write_draft
-    from kg.resolve import read_registry
+    from kg.mapping.resolve import read_registry
 
     if fmt is None:
         fmt = "brat" if out is not None and out.suffix == ".ann" else "yaml"

@@ -6,7 +6,7 @@ What is drafted, and the confidence each draft carries:
   normalisation (Arabic spelling variants, diacritics, tatweel, case), an Arabic clitic (و ف ب ل ك, "ال")
   allowed before the name; longer names win over names inside them (``registry``, 0.9);
 * the names the model's recogniser finds elsewhere, as new entities, each resolved against the registry by
-  the same normalisation (:meth:`kg.resolve.Registry.find`) (``model``, the type's held-out precision);
+  the same normalisation (:meth:`kg.mapping.resolve.Registry.find`) (``model``, the type's held-out precision);
 * claimants ("وقالت مصادر محلية", "according to BDB sources") as ``Source`` entities (``rules``);
 * relations between mentions of a sentence (:mod:`kg.drafting.relations`), with the words from one mention
   to the other as evidence and the sentence's claimant;
@@ -17,7 +17,7 @@ What is drafted, and the confidence each draft carries:
 Annotations a person made (items without a draft marker, see :mod:`kg.drafting.markers`) are passed in as
 ``human``: no draft overlaps their mentions, repeats their relations' pairs, or their events' figures.
 
->>> from kg.resolve import parse_registry
+>>> from kg.mapping.resolve import parse_registry
 >>> reg = parse_registry({"actors": [{"id": "lna", "type": "ArmedGroup",
 ...     "labels": {"ar": "قوات حفتر", "en": "Libyan National Army"}}]})
 >>> [(m.entry.id, m.start, m.end) for m in find_names("وقـوّات حفتر تتقدم", reg)]
@@ -41,8 +41,8 @@ from kg.drafting.rules import (
     normalized,
     sentences,
 )
+from kg.mapping.resolve import Registry, RegistryEntry, normalize_name
 from kg.model import Article, Entity, Event, Figure, Mention, Metadata, Relation, Span
-from kg.resolve import Registry, RegistryEntry, normalize_name
 
 _PREFIX = re.compile(r"(?:^|(?<=\s))(?:[وف]?(?:[بلك]|لل|ال|بال|كال)?)")
 REGISTRY_CONFIDENCE = 0.9

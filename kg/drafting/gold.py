@@ -11,10 +11,12 @@ mapped, checked :class:`~kg.model.Article` records. Articles with errors are ski
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from kg.errors import KGError
 from kg.model import Article, Problem
 
 
@@ -52,21 +54,32 @@ def article_language(article: Article) -> str:
 
 def read_gold(paths: Iterable[Path]) -> Gold:
     """Every article of the corpora that reads and checks without errors (warnings are fine)."""
-    # The one place that knows where corpus reading lives.
-    from kg.annotations import open_corpus
-    from kg.check import check_files
+    # The one place that knows where corpus reading lives: read, map by kg.toml, check (as a build does).
     from kg.ontology import load_ontology
+    from kg.reading.check import find_problems
+    from kg.reading.corpus import open_corpus, read_article
+    from kg.reading.scheme import apply_scheme
 
     ontology = load_ontology()
+    symmetric = frozenset(n for n in ontology.relation_types if ontology.term(n).symmetric)
     articles: list[GoldArticle] = []
     skipped: list[Problem] = []
     for path in paths:
         corpus = open_corpus(path)
         for files in corpus.files:
-            checked = check_files(files, corpus, ontology)
-            errors = [p for p in checked.problems if p.severity == "error"]
-            if checked.article is None or errors:
-                skipped.extend(errors or checked.problems)
+            try:
+                article = read_article(files, corpus.config)
+            except KGError as exc:
+                skipped.append(Problem(exc.file or str(files.text), exc.line, exc.message, exc.hint))
                 continue
-            articles.append(GoldArticle(path, checked.article, files.digest(), article_language(checked.article)))
+            article = apply_scheme(article, corpus.config, entity_types=ontology.entity_types,
+                                   relation_types=ontology.relation_types, event_types=ontology.event_types,
+                                   roles=ontology.roles, symmetric=symmetric, is_a=ontology.is_a)
+            errors = [p for p in (*article.problems, *(p for _, p in find_problems(
+                article, ontology, registry_ids=corpus.registry.entries))) if p.severity == "error"]
+            if errors:
+                skipped.extend(errors)
+                continue
+            article = dataclasses.replace(article, problems=())
+            articles.append(GoldArticle(path, article, files.digest(), article_language(article)))
     return Gold(tuple(articles), tuple(skipped))

@@ -27,8 +27,8 @@ from typing import TYPE_CHECKING, Any
 from kg.model import Problem
 
 if TYPE_CHECKING:
-    from kg.annotations import ArticleFiles
     from kg.model import Article
+    from kg.reading.corpus import ArticleFiles
 
 KEY = "draft"
 SECTIONS = ("entities", "relations", "events")
@@ -103,16 +103,18 @@ def draft_warnings(files: ArticleFiles, article: Article | None = None) -> list[
     """One warning for every draft an article's annotation file still holds (for ``kg check``)."""
     del article  # the markers are read from the file itself, with their lines
     out: list[Problem] = []
-    if files.ann is not None:
-        text = files.ann.read_text(encoding="utf-8-sig")
+    path = files.annotation
+    suffix = path.suffix.lower() if path is not None else ""
+    if path is not None and suffix == ".ann":
+        text = path.read_text(encoding="utf-8-sig")
         for ann_id, (mark, line) in brat_drafts(text).items():
-            out.append(_warning(str(files.ann), line, f"{ann_id} is a draft", mark,
+            out.append(_warning(str(path), line, f"{ann_id} is a draft", mark,
                                 "check it, then delete the note's `draft:` and `by:` fields"))
-    elif files.yaml is not None:
-        from kg.sidecar import load_yaml
+    elif path is not None and suffix in (".yaml", ".yml"):
+        from kg.reading.sidecar import load_yaml
 
         try:
-            data = load_yaml(files.yaml.read_text(encoding="utf-8-sig"), source=str(files.yaml))
+            data = load_yaml(path.read_text(encoding="utf-8-sig"), source=str(path))
         except Exception:  # noqa: BLE001 - the sidecar's own errors are reported by its reader
             return []
         if not isinstance(data, dict):
@@ -122,7 +124,7 @@ def draft_warnings(files: ArticleFiles, article: Article | None = None) -> list[
                 item_mark = parse_item(item)
                 if item_mark is not None:
                     what = f"{section[:-1] if section != 'entities' else 'entity'} {item.get('id') or i!s}"
-                    out.append(_warning(str(files.yaml), getattr(item, "line", None), f"draft {what}", item_mark,
+                    out.append(_warning(str(path), getattr(item, "line", None), f"draft {what}", item_mark,
                                         "check it, then delete its `draft:` line"))
     return out
 

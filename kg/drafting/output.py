@@ -4,7 +4,7 @@ On a second run over the same article, the existing annotation file is read firs
 draft marker (:mod:`kg.drafting.markers`) is the person's and is kept as written; old drafts are dropped
 (unless a kept item refers to them) and drafted again around what the person kept.
 
->>> from kg.resolve import parse_registry
+>>> from kg.mapping.resolve import parse_registry
 >>> reg = parse_registry({"actors": [{"id": "lna", "type": "ArmedGroup", "labels": {"en": "LNA"}}]})
 >>> text = "The LNA advanced."
 >>> print(to_brat(draft_text(text, None, registry=reg, fmt="brat")[0]), end="")  # doctest: +NORMALIZE_WHITESPACE
@@ -23,8 +23,8 @@ import yaml
 
 from kg.drafting.annotate import Draft, draft_article, draft_keys
 from kg.drafting.markers import KEY, SECTIONS, Mark, brat_drafts, note_text, parse_item
+from kg.mapping.resolve import Registry
 from kg.model import Article, Metadata
-from kg.resolve import Registry
 
 RECORD_SUFFIX = ".kg-drafts"
 HEAD = ("# Draft annotations made by kg annotate. Every item with a `draft:` key is a draft: check it, correct\n"
@@ -53,7 +53,7 @@ def _refs(item: dict[str, Any]) -> set[str]:
 
 def human_yaml(yaml_text: str, text: str, source: str) -> tuple[dict[str, Any], Article]:
     """The person's part of an existing sidecar: the raw data without drafts, and the article it reads as."""
-    from kg.sidecar import load_yaml, parse_sidecar
+    from kg.reading.sidecar import load_yaml, parse_sidecar
 
     data = _plain(load_yaml(yaml_text, source=source) or {})
     kept = {k: v for k, v in data.items() if k not in SECTIONS}
@@ -68,7 +68,7 @@ def human_yaml(yaml_text: str, text: str, source: str) -> tuple[dict[str, Any], 
 
 def human_brat(ann_text: str, text: str, source: str) -> tuple[list[str], Article]:
     """The person's lines of an existing .ann file, and the article they read as."""
-    from kg.brat import parse_brat
+    from kg.reading.brat import parse_brat
 
     drafts = set(brat_drafts(ann_text))
     lines = [ln for ln in ann_text.splitlines() if ln.strip()]
@@ -118,8 +118,8 @@ def draft_text(text: str, existing: str | None, *, registry: Registry, model: An
 
 def _present(existing: str, text: str, fmt: str, source: str) -> set[str]:
     """The keys of every item (drafted or not) of an existing annotation file."""
-    from kg.brat import parse_brat
-    from kg.sidecar import parse_sidecar
+    from kg.reading.brat import parse_brat
+    from kg.reading.sidecar import parse_sidecar
 
     if fmt == "yaml":
         return draft_keys(parse_sidecar(existing, text, article_id="draft", source=source))
@@ -128,7 +128,7 @@ def _present(existing: str, text: str, fmt: str, source: str) -> set[str]:
 
 def record_path(out: Path) -> Path:
     """Where the drafts proposed for an annotation file, and those a person deleted, are remembered."""
-    return out.with_name(out.stem + RECORD_SUFFIX)
+    return out.with_name("." + out.stem + RECORD_SUFFIX)  # hidden: the corpus readers pass it by
 
 
 def _at(m: Any) -> dict[str, Any]:
@@ -280,10 +280,10 @@ def write_draft(text_path: Path, out: Path | None, *, registry: Registry, model:
                 language: str | None = None) -> tuple[str, Draft, Path | None]:
     """Draft one article file; write it to ``out`` (a file), merging with what is there; the content.
 
-    Beside ``out``, ``NAME.kg-drafts`` (JSON) remembers the drafts proposed; a draft that a person has
+    Beside ``out``, ``.NAME.kg-drafts`` (JSON) remembers the drafts proposed; a draft that a person has
     deleted since is rejected and never proposed again for that file.
     """
-    from kg.brat import read_text
+    from kg.reading.brat import read_text
 
     text = read_text(text_path)
     existing = out.read_text(encoding="utf-8-sig") if out is not None and out.is_file() else None

@@ -26,8 +26,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from kg.drafting.rules import RELATION_GROUP, Rules, load_rules, sentences, tokens
+from kg.mapping.resolve import normalize_name
 from kg.model import Article, Mention, Relation, Span
-from kg.resolve import normalize_name
 
 MAX_GAP = 12  # words between two mentions of a candidate pair
 NONE = "none"

@@ -1,7 +1,7 @@
 """Rules the ontology carries: cue phrases for relations, events, figures, qualifiers and claimants.
 
 The phrases live in ``ontology/kg.ttl`` (``kg:cuePhrase``, ``kg:inverseCuePhrase``, tagged ``@ar``/``@en``);
-this module only matches them. Matching works on kg's name normalisation (:func:`kg.resolve.normalize_name`:
+this module only matches them. Matching works on kg's name normalisation (:func:`kg.mapping.resolve.normalize_name`:
 Arabic letter variants and diacritics folded, case folded), at word starts, a proclitic (و ف ب ل ك) allowed
 before the phrase, and a phrase ending in a one-letter preposition (``الموالي لـ``) may end inside the next
 word (``للواء``). Everything here is a pure function of the text; no model is needed.
@@ -23,7 +23,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from kg.resolve import normalize_name
+from kg.mapping.resolve import normalize_name
 
 _CLITIC = "(?:[وف]?(?:[بلك]|لل|ال|بال|كال|وال)?)??"
 _SENTENCE_END = re.compile(r"[.!?؟؛\n]+(?=\s|$)|\n")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kg.annotations import ArticleFiles
 from kg.drafting.markers import Mark, brat_drafts, draft_warnings, note_text, parse_item, parse_note
+from kg.reading.corpus import ArticleFiles
 
 
 def test_marker_forms():
@@ -21,10 +21,10 @@ def test_warnings_name_file_line_and_how_to_accept(tmp_path: Path):
     (tmp_path / "a.yaml").write_text(
         "entities:\n  - id: lna\n    type: ArmedGroup\n    mentions: [LNA]\n    draft: {confidence: 0.9, by: registry}\n",
         encoding="utf-8")
-    [w] = draft_warnings(ArticleFiles("a", tmp_path / "a.txt", yaml=tmp_path / "a.yaml"))
+    [w] = draft_warnings(ArticleFiles("a", tmp_path / "a.txt", tmp_path / "a.yaml"))
     assert w.severity == "warning" and w.line == 2 and "draft entity lna" in w.message and "`draft:`" in w.hint
     ann = "T1\tArmedGroup 0 3\tLNA\n#1\tAnnotatorNotes T1\tdraft: 0.9; by: registry\n"
     (tmp_path / "a.ann").write_text(ann, encoding="utf-8")
     assert brat_drafts(ann) == {"T1": (Mark(0.9, "registry"), 2)}
-    [w] = draft_warnings(ArticleFiles("a", tmp_path / "a.txt", ann=tmp_path / "a.ann"))
+    [w] = draft_warnings(ArticleFiles("a", tmp_path / "a.txt", tmp_path / "a.ann"))
     assert w.line == 2 and "T1 is a draft" in w.message

@@ -1,0 +1,309 @@
+"""From a checked article to RDF quads, with provenance on every relation.
+
+The model (documented with example queries in the README):
+
+* every article is a named graph whose name is the article IRI ``{base}article/{id}``; the article node
+  carries its metadata (``dcterms:title``, ``kg:outlet``, ``dcterms:date``, ``dcterms:language``,
+  ``schema:url``, ``kg:contentHash``);
+* every entity is a node ``{base}{actor|place|source|rank|title}/{registry id or name hash}``, typed with
+  its ontology class in the article graph; registry labels and aliases live in the registry graph
+  ``{base}graph/registry``; unregistered entities get the article's name as ``rdfs:label`` with the
+  article's language tag;
+* every mention is ``{article}#char=START,END`` (code points) with ``kg:denotes``, ``kg:anchorOf``,
+  ``kg:beginIndex``, ``kg:endIndex`` and ``kg:inArticle``;
+* every relation is stored as a direct triple (``<S> kg:commands <O>``; not when negated) and as an
+  assertion ``{article}#assertion-{id}`` (``rdf:subject``/``rdf:predicate``/``rdf:object``,
+  ``prov:wasDerivedFrom`` the article, ``kg:evidence`` a mention, ``kg:quote``, ``kg:sentence``,
+  ``kg:claimant``, ``kg:reportedOn`` the article's date, ``kg:date``, and the flags that are true);
+* symmetric relations (alliedWith, hostileTo, alsoKnownAs) are stored once, subject IRI < object IRI;
+* events are ``{article}#event-{id}`` with role properties, ``kg:place``, ``kg:date``, ``kg:evidence``
+  (the trigger) and figures ``{article}#figure-{id}-{n}`` (``kg:figureKind``, ``kg:count``,
+  ``kg:qualifier``, ``kg:casualtiesOf``, ``kg:claimant``, ``kg:evidence``, ``kg:quote``).
+
+A relation without an annotated evidence span takes the sentence holding mentions of both its ends.
+A relation or figure without a claimant is claimed by the outlet.
+
+:func:`article_to_quads` is a pure function of the article, its resolution and the registry.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
+
+from pyoxigraph import Literal, NamedNode, Quad
+
+from kg.mapping.resolve import Registry, Resolved, claimant_iri, iri_segment
+from kg.model import Article, Mention, Span
+from kg.vocab import ACLED, DCT, FLAGS, KG, PROV, RDF, RDFS, SCHEMA, SKOS, WD, XSD
+
+if TYPE_CHECKING:
+    from kg.ontology import Ontology
+
+
+_TYPE = NamedNode(RDF + "type")
+_LABEL = NamedNode(RDFS + "label")
+_ALT = NamedNode(SKOS + "altLabel")
+_SENTENCE_END = re.compile(r"[.!?؟]+(?=[\s\"'»)]|$)|\n+")
+_YEAR = re.compile(r"^\d{4}$")
+_YEAR_MONTH = re.compile(r"^\d{4}-\d{2}$")
+
+
+def kg(name: str) -> NamedNode:
+    """A term of the ontology by local name."""
+    return NamedNode(KG + name)
+
+
+def date_literal(value: str) -> Literal:
+    """An ISO date, year-month or year as a typed literal.
+
+    >>> date_literal("2016-07").datatype.value
+    'http://www.w3.org/2001/XMLSchema#gYearMonth'
+    """
+    if _YEAR.match(value):
+        return Literal(value, datatype=NamedNode(XSD + "gYear"))
+    if _YEAR_MONTH.match(value):
+        return Literal(value, datatype=NamedNode(XSD + "gYearMonth"))
+    return Literal(value, datatype=NamedNode(XSD + "date"))
+
+
+def article_iri(article_id: str, base: str) -> str:
+    """The IRI (and graph name) of an article."""
+    return f"{base}article/{iri_segment(article_id)}"
+
+
+def registry_graph(base: str) -> str:
+    return f"{base}graph/registry"
+
+
+def sentence_span(text: str, start: int, end: int) -> Span:
+    """The sentence (between ``. ! ? ؟`` or line breaks) around ``[start, end)``.
+
+    >>> text = "أولا. قتل 25 في بنغازي. ثالثا"
+    >>> s = sentence_span(text, 10, 12); text[s.start:s.end]
+    'قتل 25 في بنغازي.'
+    """
+    begin = 0
+    for m in _SENTENCE_END.finditer(text, 0, start):
+        begin = m.end()
+    after = _SENTENCE_END.search(text, end)
+    stop = after.end() if after else len(text)
+    while begin < stop and text[begin].isspace():
+        begin += 1
+    while stop > begin and text[stop - 1] in " \t\r\n":
+        stop -= 1
+    return Span(begin, max(stop, end))
+
+
+class _Builder:
+    """Collects the quads of one article graph."""
+
+    def __init__(self, article: Article, resolved: dict[str, Resolved], registry: Registry, base: str,
+                 is_a: Callable[[str, str], bool]) -> None:
+        self.article = article
+        self.resolved = resolved
+        self.registry = registry
+        self.base = base
+        self.is_a = is_a
+        self.iri = article_iri(article.id, base)
+        self.graph = NamedNode(self.iri)
+        self.lang = article.metadata.language or ""
+        self.quads: list[Quad] = []
+        self.outlet: NamedNode | None = None
+
+    def add(self, s: NamedNode, p: NamedNode, o: NamedNode | Literal) -> None:
+        self.quads.append(Quad(s, p, o, self.graph))
+
+    def text(self, value: str) -> Literal:
+        return Literal(value, language=self.lang) if self.lang else Literal(value)
+
+    def mention(self, mention: Mention, denotes: NamedNode | None = None) -> NamedNode:
+        node = NamedNode(f"{self.iri}#char={mention.start},{mention.end}")
+        self.add(node, _TYPE, kg("Mention"))
+        self.add(node, kg("anchorOf"), self.text(mention.text))
+        self.add(node, kg("beginIndex"), Literal(str(mention.start), datatype=NamedNode(XSD + "integer")))
+        self.add(node, kg("endIndex"), Literal(str(mention.end), datatype=NamedNode(XSD + "integer")))
+        self.add(node, kg("inArticle"), self.graph)
+        if denotes is not None:
+            self.add(node, kg("denotes"), denotes)
+        return node
+
+    def evidence(self, node: NamedNode, mention: Mention) -> None:
+        """Link a claim to its evidence span, with the quote and the whole sentence."""
+        self.add(node, kg("evidence"), self.mention(mention))
+        self.add(node, kg("quote"), self.text(mention.text))
+        s = sentence_span(self.article.text, mention.start, mention.end)
+        self.add(node, kg("sentence"), self.text(self.article.text[s.start:s.end]))
+
+    def claimant(self, value: str | None) -> NamedNode:
+        if value is not None and value in self.resolved:
+            return NamedNode(self.resolved[value].iri)
+        if value is None:
+            return self.outlet_node()
+        iri, entry = claimant_iri(value, self.registry, base=self.base, is_a=self.is_a)
+        node = NamedNode(iri)
+        if entry is None:
+            self.add(node, _TYPE, kg("Source"))
+            self.add(node, _LABEL, self.text(value))
+        return node
+
+    def outlet_node(self) -> NamedNode:
+        if self.outlet is None:
+            name = self.article.metadata.outlet or "unknown outlet"
+            iri, entry = claimant_iri(name, self.registry, base=self.base, is_a=self.is_a)
+            self.outlet = NamedNode(iri)
+            if entry is None:
+                self.add(self.outlet, _TYPE, kg("MediaOutlet"))
+                self.add(self.outlet, _LABEL, Literal(name))
+        return self.outlet
+
+    # -- the parts of an article ----------------------------------------------------------------
+
+    def metadata(self, content_hash: str | None) -> None:
+        meta = self.article.metadata
+        self.add(self.graph, _TYPE, kg("Article"))
+        if meta.title:
+            self.add(self.graph, NamedNode(DCT + "title"), self.text(meta.title))
+        if meta.outlet:
+            self.add(self.graph, kg("outlet"), Literal(meta.outlet))
+        if meta.date:
+            self.add(self.graph, NamedNode(DCT + "date"), date_literal(meta.date))
+        if meta.language:
+            self.add(self.graph, NamedNode(DCT + "language"), Literal(meta.language))
+        if meta.url:
+            self.add(self.graph, NamedNode(SCHEMA + "url"), Literal(meta.url, datatype=NamedNode(XSD + "anyURI")))
+        if content_hash:
+            self.add(self.graph, kg("contentHash"), Literal(content_hash))
+
+    def entities(self) -> None:
+        for entity in self.article.entities:
+            res = self.resolved[entity.id]
+            if res.category == "quantity":
+                continue
+            node = NamedNode(res.iri)
+            self.add(node, _TYPE, kg(entity.type))
+            if res.entry is None:
+                self.add(node, _LABEL, self.text(entity.text))
+            for mention in entity.mentions:
+                self.mention(mention, node)
+
+    def first_mention(self, entity_id: str) -> Mention | None:
+        entity = self.article.entity(entity_id)
+        return entity.mentions[0] if entity and entity.mentions else None
+
+    def default_evidence(self, subject: str, obj: str) -> Mention | None:
+        """The first sentence that mentions both ends of a relation (else the subject's first sentence)."""
+        text = self.article.text
+        s_ent, o_ent = self.article.entity(subject), self.article.entity(obj)
+        if s_ent is None or o_ent is None or not s_ent.mentions:
+            return None
+        for m in s_ent.mentions:
+            span = sentence_span(text, m.start, m.end)
+            if any(span.start <= o.start and o.end <= span.end for o in o_ent.mentions):
+                return Mention((span,), text[span.start:span.end])
+        m = s_ent.mentions[0]
+        span = sentence_span(text, m.start, m.end)
+        return Mention((span,), text[span.start:span.end])
+
+    def relations(self, symmetric: frozenset[str]) -> None:
+        for rel in self.article.relations:
+            s, o = self.resolved[rel.subject].iri, self.resolved[rel.object].iri
+            if rel.type in symmetric and o < s:
+                s, o = o, s
+            subject, obj, predicate = NamedNode(s), NamedNode(o), kg(rel.type)
+            if not rel.negated:
+                self.add(subject, predicate, obj)
+            node = NamedNode(f"{self.iri}#assertion-{iri_segment(rel.id)}")
+            self.add(node, _TYPE, kg("Assertion"))
+            self.add(node, NamedNode(RDF + "subject"), subject)
+            self.add(node, NamedNode(RDF + "predicate"), predicate)
+            self.add(node, NamedNode(RDF + "object"), obj)
+            self.add(node, NamedNode(PROV + "wasDerivedFrom"), self.graph)
+            evidence = rel.evidence or self.default_evidence(rel.subject, rel.object)
+            if evidence is not None:
+                self.evidence(node, evidence)
+            self.add(node, kg("claimant"), self.claimant(rel.claimant))
+            if self.article.metadata.date:
+                self.add(node, kg("reportedOn"), date_literal(self.article.metadata.date))
+            if rel.date:
+                self.add(node, kg("date"), date_literal(rel.date))
+            for flag in FLAGS:
+                if getattr(rel, flag):
+                    self.add(node, kg(flag), Literal(True))
+
+    def events(self) -> None:
+        for ev in self.article.events:
+            node = NamedNode(f"{self.iri}#event-{iri_segment(ev.id)}")
+            self.add(node, _TYPE, kg(ev.type))
+            self.add(node, NamedNode(PROV + "wasDerivedFrom"), self.graph)
+            for role, target in ev.arguments:
+                self.add(node, kg(role), self.node_of(target))
+            if ev.place is not None:
+                self.add(node, kg("place"), self.node_of(ev.place))
+            if ev.date:
+                self.add(node, kg("date"), date_literal(ev.date))
+            if self.article.metadata.date:
+                self.add(node, kg("reportedOn"), date_literal(self.article.metadata.date))
+            if ev.trigger is not None:
+                self.evidence(node, ev.trigger)
+            self.add(node, kg("claimant"), self.claimant(ev.claimant))
+            for flag in ("negated", "uncertain"):
+                if getattr(ev, flag):
+                    self.add(node, kg(flag), Literal(True))
+            for n, fig in enumerate(ev.figures, 1):
+                fnode = NamedNode(f"{self.iri}#figure-{iri_segment(ev.id)}-{n}")
+                self.add(node, kg("hasFigure"), fnode)
+                self.add(fnode, _TYPE, kg("CasualtyFigure"))
+                self.add(fnode, kg("figureKind"), kg(fig.kind))
+                self.add(fnode, kg("count"), Literal(str(fig.count), datatype=NamedNode(XSD + "integer")))
+                self.add(fnode, kg("qualifier"), Literal(fig.qualifier))
+                if fig.of is not None:
+                    self.add(fnode, kg("casualtiesOf"), self.node_of(fig.of))
+                self.add(fnode, kg("claimant"), self.claimant(fig.claimant))
+                if fig.evidence is not None:
+                    self.evidence(fnode, fig.evidence)
+
+    def node_of(self, ref: str) -> NamedNode:
+        if ref in self.resolved:
+            return NamedNode(self.resolved[ref].iri)
+        return NamedNode(f"{self.iri}#event-{iri_segment(ref)}")
+
+
+def article_to_quads(
+    article: Article,
+    resolved: dict[str, Resolved],
+    ontology: Ontology,
+    *,
+    registry: Registry,
+    base: str,
+    content_hash: str | None = None,
+) -> list[Quad]:
+    """All quads of one article's named graph (see the module docstring for the model)."""
+    builder = _Builder(article, resolved, registry, base, ontology.is_a)
+    builder.metadata(content_hash)
+    builder.entities()
+    symmetric = frozenset(n for n in ontology.relation_types if ontology.term(n).symmetric)
+    builder.relations(symmetric)
+    builder.events()
+    return list(dict.fromkeys(builder.quads))
+
+
+def registry_to_quads(registry: Registry, ontology: Ontology, *, base: str) -> Iterator[Quad]:
+    """The registry graph: type, labels (``@ar``, ``@en``), aliases and external ids of every entry."""
+    from kg.mapping.resolve import category_of
+
+    graph = NamedNode(registry_graph(base))
+    for entry in registry.entries.values():
+        node = NamedNode(f"{base}{category_of(entry.type, ontology.is_a)}/{entry.id}")
+        yield Quad(node, _TYPE, kg(entry.type), graph)
+        for lang, text in entry.labels:
+            yield Quad(node, _LABEL, Literal(text, language=lang), graph)
+        for lang, text in entry.aliases:
+            yield Quad(node, _ALT, Literal(text, language=lang), graph)
+        if entry.wikidata:
+            yield Quad(node, kg("wikidata"), NamedNode(WD + entry.wikidata), graph)
+        if entry.ucdp:
+            yield Quad(node, kg("ucdpId"), Literal(entry.ucdp), graph)
+        if entry.acled:
+            yield Quad(node, kg("acledCategory"), NamedNode(ACLED + entry.acled), graph)

@@ -1,0 +1,308 @@
+"""Actor resolution: one IRI per actor, across articles and languages.
+
+Names are matched after normalisation (:func:`normalize_name`):
+
+* Unicode NFKC (Arabic presentation forms become plain letters), case folding;
+* Arabic: diacritics (tashkil, U+064B–U+065F, U+0670) and tatweel removed; alef forms أ إ آ ٱ → ا;
+  ى → ي; ة → ه; ؤ → و; ئ → ي; bidi and zero-width marks removed;
+* punctuation becomes a space (apostrophes vanish: "Haftar's" → "haftars"); runs of spaces fold to one.
+
+Arabic words carry clitics. When a mention does not match as written, the resolver also tries it with
+a leading conjunction (و, ف) removed, then a leading preposition (ب, ل, ك; "لل" → "ال") removed, and
+every candidate with and without the definite article "ال" on its first word. Registry names are indexed
+with and without that article too. Only whole names are matched, never parts of names.
+
+>>> normalize_name("سرايا الدفاع عن بنغازي") == normalize_name("سَرايا الدِّفاع عن بنغازى")
+True
+>>> normalize_name("Haftar's  Forces")
+'haftars forces'
+>>> sorted(name_keys("وبالجزيرة"))[:2]
+['الجزيره', 'بالجزيره']
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from kg.errors import ConfigError, ResolveError
+from kg.model import Article, Entity
+
+_ARABIC_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
+_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff\u061c]")
+_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ؤ": "و", "ئ": "ي"})
+_APOSTROPHES = re.compile("['’ʼ`´]")
+_PUNCT = re.compile(r"[^\w\s]|_")
+_SPACES = re.compile(r"\s+")
+_REGISTRY_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,99}$")
+_QID = re.compile(r"^Q[1-9][0-9]*$")
+_CONJUNCTIONS = ("و", "ف")
+_PREPOSITIONS = ("ب", "ل", "ك")
+
+#: IRI path segment for each top kind of entity.
+CATEGORIES = ("actor", "place", "source", "rank", "title", "quantity")
+
+
+def normalize_arabic(text: str) -> str:
+    """Fold Arabic spelling variants (see the module docstring); other scripts pass through.
+
+    >>> normalize_arabic("إسماعيل الصلّابي") == normalize_arabic("اسماعيل الصلابي")
+    True
+    """
+    text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text))
+    return _ARABIC_MARKS.sub("", text).translate(_FOLD)
+
+
+def normalize_name(text: str) -> str:
+    """The matching key of a name: Arabic folded, case folded, punctuation and spacing folded."""
+    text = normalize_arabic(text).casefold()
+    text = _PUNCT.sub(" ", _APOSTROPHES.sub("", text))
+    return _SPACES.sub(" ", text).strip()
+
+
+def _without_article(key: str) -> str:
+    return key[2:] if key.startswith("ال") and len(key) > 4 else key
+
+
+def name_keys(text: str) -> set[str]:
+    """Every key under which a mention may match: as written, without clitics, without "ال"."""
+    key = normalize_name(text)
+    candidates = {key}
+    if key[:1] in _CONJUNCTIONS and len(key) > 3:
+        candidates.add(key[1:])
+    for cand in list(candidates):
+        if cand.startswith("لل") and len(cand) > 4:
+            candidates.add("ال" + cand[2:])
+        elif cand[:1] in _PREPOSITIONS and len(cand) > 3:
+            candidates.add(cand[1:])
+    candidates |= {_without_article(c) for c in candidates}
+    return {c for c in candidates if c}
+
+
+@dataclass(frozen=True)
+class RegistryEntry:
+    """One canonical actor, place or source of ``actors.yaml``."""
+
+    id: str
+    type: str
+    labels: tuple[tuple[str, str], ...] = ()  # (lang, text)
+    aliases: tuple[tuple[str, str], ...] = ()
+    wikidata: str | None = None
+    ucdp: str | None = None
+    acled: str | None = None
+    line: int | None = None
+
+    def label(self, lang: str) -> str | None:
+        return next((t for lg, t in self.labels if lg == lang), None)
+
+
+@dataclass(frozen=True)
+class Registry:
+    """The actor registry with its name index."""
+
+    entries: dict[str, RegistryEntry] = field(default_factory=dict)
+    index: dict[str, str] = field(default_factory=dict)  # name key → id
+    source: str = ""
+
+    def by_external(self, kind: str, value: str) -> RegistryEntry | None:
+        for entry in self.entries.values():
+            if (kind == "wikidata" and entry.wikidata == value) or (kind == "ucdp" and entry.ucdp == value):
+                return entry
+        return None
+
+    def find(self, name: str) -> RegistryEntry | None:
+        """The entry a name denotes, if any.
+
+        >>> reg = parse_registry({"actors": [{"id": "lna", "type": "ArmedGroup",
+        ...     "labels": {"ar": "قوات حفتر", "en": "Libyan National Army"}, "aliases": {"en": ["LNA"]}}]})
+        >>> reg.find("وقوات حفتر").id, reg.find("lna").id
+        ('lna', 'lna')
+        """
+        key = normalize_name(name)
+        if key in self.index:
+            return self.entries[self.index[key]]
+        for cand in sorted(name_keys(name), key=len, reverse=True):
+            if cand in self.index:
+                return self.entries[self.index[cand]]
+        return None
+
+
+def _names(value: Any, what: str, source: str, line: int | None) -> list[tuple[str, str]]:
+    if value is None:
+        return []
+    if not isinstance(value, dict):
+        raise ConfigError(f"{what} must map a language to names", file=source, line=line,
+                          hint="write e.g. `{ar: …, en: …}`")
+    out = []
+    for lang, names in value.items():
+        for name in names if isinstance(names, list) else [names]:
+            if not isinstance(name, str | int) or not str(name).strip():
+                raise ConfigError(f"{what}: empty or invalid name {name!r}", file=source, line=line)
+            out.append((str(lang), str(name).strip()))
+    return out
+
+
+def parse_registry(data: Any, *, source: str = "actors.yaml") -> Registry:
+    """Build a :class:`Registry` from the parsed ``actors.yaml`` (keys ``actors``, ``places``, ``sources``)."""
+    if data is None:
+        return Registry(source=source)
+    if not isinstance(data, dict):
+        raise ConfigError("the registry must be a mapping with `actors:`, `places:`, `sources:`", file=source,
+                          line=1)
+    entries: dict[str, RegistryEntry] = {}
+    index: dict[str, str] = {}
+    for section, items in data.items():
+        if section not in ("actors", "places", "sources"):
+            raise ConfigError(f"unknown section `{section}`", file=source, line=getattr(items, "line", None),
+                              hint="use actors, places, sources")
+        for item in items or []:
+            line = getattr(item, "line", None)
+            if not isinstance(item, dict):
+                raise ConfigError("each registry item must be a mapping", file=source, line=line)
+            rid = str(item.get("id", ""))
+            if not _REGISTRY_ID.match(rid):
+                raise ConfigError(f"invalid registry id {rid!r}", file=source, line=line,
+                                  hint="use lower-case ASCII letters, digits, '-' and '_'")
+            if rid in entries:
+                raise ConfigError(f"duplicate registry id {rid!r}", file=source, line=line,
+                                  hint=f"first defined at line {entries[rid].line}")
+            if not item.get("type"):
+                raise ConfigError(f"registry entry {rid!r} has no `type`", file=source, line=line)
+            wikidata = item.get("wikidata")
+            if wikidata is not None and not _QID.match(str(wikidata)):
+                raise ConfigError(f"invalid Wikidata id {wikidata!r}", file=source, line=line, hint="write Q123")
+            entry = RegistryEntry(
+                id=rid,
+                type=str(item["type"]),
+                labels=tuple(_names(item.get("labels"), f"labels of {rid!r}", source, line)),
+                aliases=tuple(_names(item.get("aliases"), f"aliases of {rid!r}", source, line)),
+                wikidata=str(wikidata) if wikidata else None,
+                ucdp=str(item["ucdp"]) if item.get("ucdp") is not None else None,
+                acled=str(item["acled"]) if item.get("acled") else None,
+                line=line,
+            )
+            entries[rid] = entry
+            for _, name in (*entry.labels, *entry.aliases, ("", rid)):
+                key = normalize_name(name)
+                for k in (key, _without_article(key)):
+                    other = index.setdefault(k, rid)
+                    if other != rid and k == key:
+                        raise ConfigError(f"the name {name!r} of {rid!r} is also a name of {other!r}",
+                                          file=source, line=line, hint="a name may denote one entry only")
+    return Registry(entries=entries, index=index, source=source)
+
+
+def read_registry(path: Path | None) -> Registry:
+    """Read ``actors.yaml`` (a missing path gives an empty registry)."""
+    if path is None or not path.exists():
+        return Registry()
+    from kg.reading.sidecar import load_yaml
+
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise ConfigError("invalid UTF-8", file=str(path), hint="save the file as UTF-8") from None
+    try:
+        return parse_registry(load_yaml(text, source=str(path)), source=str(path))
+    except ConfigError:
+        raise
+    except Exception as exc:  # the YAML reader's errors are AnnotationErrors: restate as config
+        if hasattr(exc, "file"):
+            raise ConfigError(getattr(exc, "message", str(exc)), file=str(path), line=getattr(exc, "line", None),
+                              hint=getattr(exc, "hint", None)) from None
+        raise
+
+
+def slug(text: str) -> str:
+    """A short, deterministic, IRI-safe key for a name that has no registry id.
+
+    >>> slug("قوات حفتر") == slug("قوّات  حفتر")
+    True
+    >>> slug('a "<b>" \\n').startswith("h-")
+    True
+    """
+    digest = hashlib.sha1(normalize_name(text).encode("utf-8")).hexdigest()[:16]
+    return f"h-{digest}"
+
+
+def iri_segment(text: str) -> str:
+    """Percent-encode a file name or annotation id so it is always a valid IRI segment.
+
+    >>> iri_segment('a b"<>')
+    'a%20b%22%3C%3E'
+    """
+    return quote(text, safe="-_.~")
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """The node an annotated entity denotes."""
+
+    iri: str
+    type: str
+    category: str
+    entry: RegistryEntry | None = None
+
+
+def category_of(entity_type: str, is_a: Any) -> str:
+    """IRI category of a type: actor, place, source, rank, title or quantity (``is_a`` from the ontology)."""
+    for cat, root in (("actor", "Actor"), ("place", "Place"), ("source", "Source"), ("rank", "Rank"),
+                      ("title", "Title")):
+        if is_a(entity_type, root):
+            return cat
+    return "quantity"
+
+
+def resolve_article(article: Article, registry: Registry, *, base: str, is_a: Any) -> dict[str, Resolved]:
+    """Map every entity id of an article to the node it denotes (a pure function)."""
+    resolved: dict[str, Resolved] = {}
+    for entity in article.entities:
+        resolved[entity.id] = _resolve_entity(entity, article, registry, base, is_a)
+    # brat `*` equivalences: all members take the registry node of any registered member, else the first's.
+    for group in article.equivalences:
+        members = [resolved[m] for m in group if m in resolved]
+        if not members:
+            continue
+        chosen = next((r for r in members if r.entry is not None), members[0])
+        for m in group:
+            if m in resolved:
+                resolved[m] = Resolved(chosen.iri, resolved[m].type, chosen.category, chosen.entry)
+    return resolved
+
+
+def _resolve_entity(entity: Entity, article: Article, registry: Registry, base: str, is_a: Any) -> Resolved:
+    category = category_of(entity.type, is_a)
+    entry: RegistryEntry | None = None
+    if entity.actor is not None:
+        entry = registry.entries.get(entity.actor)
+        if entry is None:
+            raise ResolveError(f"entity {entity.id!r} names unknown registry id {entity.actor!r}",
+                               file=article.source, line=entity.line,
+                               hint=f"add it to {registry.source or 'actors.yaml'} or fix the id")
+    for kind, value in entity.external_ids:
+        if entry is None and kind in ("wikidata", "ucdp"):
+            entry = registry.by_external(kind, value)
+    if entry is None:
+        for mention in entity.mentions:
+            entry = registry.find(mention.text)
+            if entry is not None:
+                break
+    if entry is not None:
+        return Resolved(f"{base}{category_of(entry.type, is_a)}/{entry.id}", entity.type,
+                        category_of(entry.type, is_a), entry)
+    qid = next((v for k, v in entity.external_ids if k == "wikidata" and _QID.match(v)), None)
+    key = f"wd-{qid}" if qid else slug(entity.text or entity.id)
+    return Resolved(f"{base}{category}/{key}", entity.type, category, None)
+
+
+def claimant_iri(name: str, registry: Registry, *, base: str, is_a: Any) -> tuple[str, RegistryEntry | None]:
+    """The node of a claimant given as free text (an outlet's name, "local sources")."""
+    entry = registry.find(name)
+    if entry is not None:
+        return f"{base}{category_of(entry.type, is_a)}/{entry.id}", entry
+    return f"{base}source/{slug(name)}", None
