@@ -30,6 +30,7 @@ from kg.mapping.resolve import normalize_name
 from kg.model import Article, Mention, Relation, Span
 
 MAX_GAP = 12  # words between two mentions of a candidate pair
+CUE_REACH = 4  # words at most between a cue and each of the two mentions
 NONE = "none"
 _JOINERS = {"و", "and", "،", ","}
 _ATTRIBUTE_OF = {"Rank": "hasRank", "Title": "hasTitle"}  # a rank or title written just before a name
@@ -122,6 +123,9 @@ def rule_proposals(text: str, pair: Pair, rules: Rules, ontology: Any) -> list[t
     if not joined and pair.b_type == "Person" and pair.a_type in _ATTRIBUTE_OF:  # "اللواء خليفة حفتر"
         out.append((_ATTRIBUTE_OF[pair.a_type], True, 0.75))
     for cue in cues:
+        if len(tokens(text, pair.a_span[1], cue.start)) > CUE_REACH or len(
+                tokens(text, cue.end, pair.b_span[0])) > CUE_REACH:
+            continue  # a cue speaks of the mentions next to it
         reverse = cue.inverse
         s_type, o_type = (pair.b_type, pair.a_type) if reverse else (pair.a_type, pair.b_type)
         if not ontology.allowed(cue.key, s_type, o_type):
