@@ -71,7 +71,8 @@ def test_a_persons_corrections_win_over_drafts_on_the_next_run(tmp_path: Path):
     del by_id["khalifa_haftar"]["draft"]
     by_id["benghazi"]["type"] = "Region"
     del by_id["benghazi"]["draft"]
-    accepted = next(r for r in data["relations"] if r["type"] == "loyalTo" and r["object"] == "khalifa_haftar")
+    accepted = next(r for r in data["relations"] if r["type"] == "loyalTo" and r["object"] == "khalifa_haftar"
+                    and r["subject"] == "mohamed_absayat")
     del accepted["draft"]
     data["relations"] = [r for r in data["relations"] if r["type"] != "commands" or "draft" not in r]
     out.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
