@@ -70,13 +70,20 @@ def normalized(text: str) -> tuple[str, list[int]]:
     out: list[str] = []
     where: list[int] = []
     for i, ch in enumerate(text):
-        folded = normalize_name(ch) if not ch.isspace() else " "
-        if not folded and unicodedata.category(ch)[0] in "PS":
-            folded = " "
+        folded = _fold(ch)
         for c in folded:
             out.append(c)
             where.append(i)
     return "".join(out), where
+
+
+@functools.lru_cache(maxsize=8192)
+def _fold(ch: str) -> str:
+    """One character as the name normalisation writes it (punctuation and spaces: one space)."""
+    folded = normalize_name(ch) if not ch.isspace() else " "
+    if not folded and unicodedata.category(ch)[0] in "PS":
+        folded = " "
+    return folded
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
