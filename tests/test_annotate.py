@@ -166,3 +166,10 @@ def test_a_deleted_draft_is_not_drafted_again(tmp_path: Path):
     assert "renamedFrom" not in {r["type"] for r in again["relations"]}
     assert "alliedWith" in {r["type"] for r in again["relations"]}  # the others are drafted again
     assert [p for p in check_corpus([corpus]) if p.severity == "error"] == []
+
+
+def test_an_article_annotated_in_another_format_is_not_given_a_second_file(tmp_path: Path):
+    corpus = _corpus(tmp_path)
+    (corpus / "articles" / "new.ann").write_text("", encoding="utf-8")
+    result = runner.invoke(app, ["annotate", str(corpus / "articles" / "new.txt"), "-o", str(corpus / "articles")])
+    assert result.exit_code == 1 and "new.ann already annotates" in result.stderr and "--format brat" in result.stderr

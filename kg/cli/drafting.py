@@ -70,8 +70,14 @@ def annotate(
     if not reg.entries and loaded is None:
         fail(f"nothing to draft names with: no actors.yaml beside or above {articles[0]} and no --model "
              "(give --registry actors.yaml, or --model MODEL made by `kg train CORPUS -o MODEL`)")
-    for a in articles:
-        target = _target(a, out, fmt, len(articles) > 1)
+    targets = [_target(a, out, fmt, len(articles) > 1) for a in articles]
+    for target in targets:
+        other = next((target.with_suffix(x) for x in (".ann", ".yaml", ".yml", ".json", ".xmi", ".tsv")
+                      if target is not None and x != target.suffix and target.with_suffix(x).is_file()), None)
+        if other is not None:
+            fail(f"{other} already annotates this article; draft into it "
+                 f"(--format {'brat' if other.suffix == '.ann' else 'yaml'}) or move it away first")
+    for a, target in zip(articles, targets, strict=True):
         content, draft, _ = write_draft(a, target, registry=reg, model=loaded, fmt=fmt, language=language)
         if target is None:
             typer.echo(content, nl=False)
