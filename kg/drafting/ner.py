@@ -19,6 +19,7 @@ from kg.model import Article
 
 Span3 = tuple[int, int, str]  # start, end, type
 _BLANK = ("ar", "en", "fr")
+EMBED_ROWS = 10000
 
 
 def require_spacy() -> Any:
@@ -85,7 +86,9 @@ def train_ner(samples: Iterable[tuple[str, Sequence[Span3]]], lang: str, *, epoc
 
     fix_random_seed(seed)
     nlp = blank(lang)
-    nlp.add_pipe("ner")
+    # More hash rows than spaCy's default 2,000: a news corpus has tens of thousands of word forms (Arabic
+    # clitics multiply them), and names are the rare ones that collide.
+    nlp.add_pipe("ner", config={"model": {"tok2vec": {"embed_size": EMBED_ROWS}}})
     examples = [_example(nlp, text, spans) for text, spans in samples if text.strip()]
     if not any(ex.reference.ents for ex in examples):
         raise KGError(f"no entity to learn from in the {lang!r} articles",
@@ -96,7 +99,7 @@ def train_ner(samples: Iterable[tuple[str, Sequence[Span3]]], lang: str, *, epoc
     for epoch in range(1, epochs + 1):
         rng.shuffle(examples)
         losses: dict[str, float] = {}
-        for batch in minibatch(examples, size=compounding(4.0, 32.0, 1.01)):
+        for batch in minibatch(examples, size=compounding(8.0, 48.0, 1.01)):
             nlp.update(batch, drop=dropout, sgd=optimizer, losses=losses)
         if progress is not None:
             progress(epoch, losses.get("ner", 0.0))
