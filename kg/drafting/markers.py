@@ -108,7 +108,7 @@ def draft_warnings(files: ArticleFiles, article: Article | None = None) -> list[
     if path is not None and suffix == ".ann":
         text = path.read_text(encoding="utf-8-sig")
         for ann_id, (mark, line) in brat_drafts(text).items():
-            out.append(_warning(str(path), line, f"{ann_id} is a draft", mark,
+            out.append(_warning(str(path), line, f"draft {ann_id}", mark,
                                 "check it, then delete the note's `draft:` and `by:` fields"))
     elif path is not None and suffix in (".yaml", ".yml"):
         from kg.reading.sidecar import load_yaml

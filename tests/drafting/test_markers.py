@@ -27,4 +27,4 @@ def test_warnings_name_file_line_and_how_to_accept(tmp_path: Path):
     (tmp_path / "a.ann").write_text(ann, encoding="utf-8")
     assert brat_drafts(ann) == {"T1": (Mark(0.9, "registry"), 2)}
     [w] = draft_warnings(ArticleFiles("a", tmp_path / "a.txt", tmp_path / "a.ann"))
-    assert w.line == 2 and "T1 is a draft" in w.message
+    assert w.line == 2 and "draft T1 (drafted by registry" in w.message
