@@ -45,13 +45,15 @@ ROLES = {"participant", "attacker", "target", "place", "seized"}
 FIGURES = {"killed", "wounded", "captured", "missing"}
 ACLED_CATEGORIES = {"StateForces", "RebelGroup", "PoliticalMilitia", "IdentityMilitia", "Rioters", "Protesters",
                     "Civilians", "ExternalOtherForces"}
-PROPERTIES = {"evidence", "quote", "sentence", "claimant", "reportedOn", "date", "negated", "uncertain", "former",
+PROPERTIES = {"evidence", "quote", "confidence", "note", "sentence", "claimant", "reportedOn", "date", "negated", "uncertain", "former",
               "intended", "denotes", "anchorOf", "beginIndex", "endIndex", "inArticle", "outlet", "contentHash",
               "hasFigure", "figureKind", "count", "qualifier", "casualtiesOf", "wikidata", "ucdpId", "acledCategory",
-              "colour", "shape", "dash", "arrow", "sign", "cameo", "wikidataProperty", "relation", "role"}
+              "colour", "shape", "dash", "arrow", "sign", "cameo", "wikidataProperty", "relation", "role",
+              "assertion", "asserted", "denied", "articleCount", "claimantCount", "firstReported", "lastReported",
+              "firstDated", "lastDated", "allFormer"}
 PROPERTIES |= {"cuePhrase", "inverseCuePhrase"}  # cue phrases for drafting (kg/drafting/rules.py)
 OTHER_CLASSES = {"Rank", "Title", "Source", "Quantity", "Article", "Mention", "Assertion", "CasualtyFigure",
-                 "FigureKind"}
+                 "FigureKind", "RelationSummary"}
 
 
 @pytest.fixture(scope="module")
