@@ -105,16 +105,19 @@ def draft_warnings(files: ArticleFiles, article: Article | None = None) -> list[
     out: list[Problem] = []
     path = files.annotation
     suffix = path.suffix.lower() if path is not None else ""
+    try:
+        content = path.read_text(encoding="utf-8-sig") if path is not None else ""
+    except (OSError, UnicodeDecodeError):
+        return []  # the reader reports an unreadable file
     if path is not None and suffix == ".ann":
-        text = path.read_text(encoding="utf-8-sig")
-        for ann_id, (mark, line) in brat_drafts(text).items():
+        for ann_id, (mark, line) in brat_drafts(content).items():
             out.append(_warning(str(path), line, f"draft {ann_id}", mark,
                                 "check it, then delete the note's `draft:` and `by:` fields"))
     elif path is not None and suffix in (".yaml", ".yml"):
         from kg.reading.sidecar import load_yaml
 
         try:
-            data = load_yaml(path.read_text(encoding="utf-8-sig"), source=str(path))
+            data = load_yaml(content, source=str(path))
         except Exception:  # noqa: BLE001 - the sidecar's own errors are reported by its reader
             return []
         if not isinstance(data, dict):

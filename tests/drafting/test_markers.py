@@ -28,3 +28,9 @@ def test_warnings_name_file_line_and_how_to_accept(tmp_path: Path):
     assert brat_drafts(ann) == {"T1": (Mark(0.9, "registry"), 2)}
     [w] = draft_warnings(ArticleFiles("a", tmp_path / "a.txt", tmp_path / "a.ann"))
     assert w.line == 2 and "draft T1 (drafted by registry" in w.message
+
+
+def test_an_unreadable_file_gives_no_draft_warning(tmp_path: Path):
+    (tmp_path / "a.txt").write_text("x", encoding="utf-8")
+    (tmp_path / "a.ann").write_bytes(b"T1\tPerson 0 1\t\xff\n")
+    assert draft_warnings(ArticleFiles("a", tmp_path / "a.txt", tmp_path / "a.ann")) == []
