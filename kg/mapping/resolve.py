@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,56 +31,14 @@ from urllib.parse import quote
 
 from kg.errors import ConfigError, KGError, ResolveError
 from kg.model import Article, Entity, Problem
+from kg.network.names import lookup, name_keys, normalize_arabic, normalize_name  # noqa: F401
+from kg.network.names import without_article as _without_article
 
-_ARABIC_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
-_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff\u061c]")
-_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ؤ": "و", "ئ": "ي"})
-_APOSTROPHES = re.compile("['’ʼ`´]")
-_PUNCT = re.compile(r"[^\w\s]|_")
-_SPACES = re.compile(r"\s+")
 _REGISTRY_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,99}$")
 _QID = re.compile(r"^Q[1-9][0-9]*$")
-_CONJUNCTIONS = ("و", "ف")
-_PREPOSITIONS = ("ب", "ل", "ك")
 
 #: IRI path segment for each top kind of entity.
 CATEGORIES = ("actor", "place", "source", "rank", "title", "quantity")
-
-
-def normalize_arabic(text: str) -> str:
-    """Fold Arabic spelling variants (see the module docstring); other scripts pass through.
-
-    >>> normalize_arabic("إسماعيل الصلّابي") == normalize_arabic("اسماعيل الصلابي")
-    True
-    """
-    text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text))
-    return _ARABIC_MARKS.sub("", text).translate(_FOLD)
-
-
-def normalize_name(text: str) -> str:
-    """The matching key of a name: Arabic folded, case folded, punctuation and spacing folded."""
-    text = normalize_arabic(text).casefold()
-    text = _PUNCT.sub(" ", _APOSTROPHES.sub("", text))
-    return _SPACES.sub(" ", text).strip()
-
-
-def _without_article(key: str) -> str:
-    return key[2:] if key.startswith("ال") and len(key) > 4 else key
-
-
-def name_keys(text: str) -> set[str]:
-    """Every key under which a mention may match: as written, without clitics, without "ال"."""
-    key = normalize_name(text)
-    candidates = {key}
-    if key[:1] in _CONJUNCTIONS and len(key) > 3:
-        candidates.add(key[1:])
-    for cand in list(candidates):
-        if cand.startswith("لل") and len(cand) > 4:
-            candidates.add("ال" + cand[2:])
-        elif cand[:1] in _PREPOSITIONS and len(cand) > 3:
-            candidates.add(cand[1:])
-    candidates |= {_without_article(c) for c in candidates}
-    return {c for c in candidates if c}
 
 
 @dataclass(frozen=True)
@@ -96,6 +53,8 @@ class RegistryEntry:
     ucdp: str | None = None
     acled: str | None = None
     line: int | None = None
+    lat: float | None = None  # places: WGS 84 latitude and longitude, in degrees
+    lon: float | None = None
 
     def label(self, lang: str) -> str | None:
         return next((t for lg, t in self.labels if lg == lang), None)
@@ -124,18 +83,13 @@ class Registry:
         >>> reg.find("وقوات حفتر").id, reg.find("lna").id
         ('lna', 'lna')
         """
-        key = normalize_name(name)
-        if key in self.index:
-            return self.entries[self.index[key]]
-        for cand in sorted(name_keys(name), key=len, reverse=True):
-            if cand in self.index:
-                return self.entries[self.index[cand]]
-        return None
+        rid = lookup(self.index, name)
+        return None if rid is None else self.entries[rid]
 
 
 _LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
 _SECTIONS = ("actors", "places", "sources")
-_ENTRY_KEYS = ("id", "type", "labels", "aliases", "wikidata", "ucdp", "acled")
+_ENTRY_KEYS = ("id", "type", "labels", "aliases", "wikidata", "ucdp", "acled", "lat", "lon")
 
 
 def _names(value: Any, what: str, source: str, line: int | None) -> list[tuple[str, str]]:
@@ -155,6 +109,20 @@ def _names(value: Any, what: str, source: str, line: int | None) -> list[tuple[s
                 raise ConfigError(f"{what}: empty or invalid name {name!r}", file=source, line=line)
             out.append((lang, str(name).strip()))
     return out
+
+
+def _degrees(value: Any, limit: int, what: str, source: str, line: int | None) -> float | None:
+    """A latitude or longitude in degrees (``None`` when absent)."""
+    if value is None:
+        return None
+    try:
+        degrees = float(value)
+    except (TypeError, ValueError):
+        degrees = float("nan")
+    if not -limit <= degrees <= limit:
+        raise ConfigError(f"invalid {what} {value!r}", file=source, line=line,
+                          hint=f"write decimal degrees between -{limit} and {limit}")
+    return degrees
 
 
 def _entry(item: Any, line: int | None, source: str, entries: dict[str, RegistryEntry],
@@ -206,6 +174,8 @@ def _entry(item: Any, line: int | None, source: str, entries: dict[str, Registry
         ucdp=str(item["ucdp"]) if item.get("ucdp") is not None else None,
         acled=str(acled) if acled else None,
         line=line,
+        lat=_degrees(item.get("lat"), 90, "lat", source, line),
+        lon=_degrees(item.get("lon"), 180, "lon", source, line),
     )
 
 
