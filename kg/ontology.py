@@ -81,6 +81,8 @@ class Ontology:
     roles: frozenset[str]
     figure_kinds: frozenset[str]
     acled_categories: frozenset[str]
+    disjoint_with: frozenset[tuple[str, str]] = frozenset()  # owl:disjointWith, both ways
+
 
     def __repr__(self) -> str:
         return f"Ontology({len(self.terms)} terms)"
@@ -124,13 +126,31 @@ class Ontology:
         >>> ont = load_ontology()
         >>> ont.allowed("commands", "Person", "ArmedGroup"), ont.allowed("hasRank", "Rank", "Person")
         (True, False)
+
+        A symmetric relation whose domain and range are the same union of classes joins two of one kind:
+        ``alsoKnownAs`` (actors or places) joins two actors or two places, never an actor to a city.
+
+        >>> ont.allowed("alsoKnownAs", "Country", "City"), ont.allowed("alsoKnownAs", "ArmedGroup", "City")
+        (True, False)
         """
         term = self.terms.get(relation)
         if term is None:
             return False
         fits = self._fits
+        if term.symmetric and len(term.domain) > 1 and term.domain == term.range:
+            return any(fits(subject_type, (c,)) and fits(object_type, (c,)) for c in term.domain)
         forward = fits(subject_type, term.domain) and fits(object_type, term.range)
         return forward or (term.symmetric and fits(object_type, term.domain) and fits(subject_type, term.range))
+
+    def disjoint(self, a: str, b: str) -> bool:
+        """Whether nothing can be both an ``a`` and a ``b`` (``owl:disjointWith`` between any of their classes).
+
+        >>> ont = load_ontology()
+        >>> ont.disjoint("Person", "MilitaryUnit"), ont.disjoint("City", "ArmedGroup"), ont.disjoint("Country", "Actor")
+        (True, True, False)
+        """
+        above_a, above_b = self.ancestors.get(a, frozenset()), self.ancestors.get(b, frozenset())
+        return any((x, y) in self.disjoint_with for x in above_a for y in above_b)
 
     def _fits(self, name: str, classes: tuple[str, ...]) -> bool:
         return not classes or any(self.is_a(name, c) for c in classes)
@@ -284,6 +304,8 @@ def _load(directory: Path) -> Ontology:
     def below(root: str, kind: str) -> frozenset[str]:
         return frozenset(n for n, t in terms.items() if t.kind == kind and root in ancestors[n] and n != root)
 
+    disjoint = {(x, y) for subject, props in graph.items() if (x := _local(subject)) in terms
+                for o in props.get(_OWL + "disjointWith", []) if (y := _local(o)) in terms}
     actors = below("Actor", "class") | {"Actor"}
     places = below("Place", "class") | {"Place"}
     return Ontology(
@@ -295,6 +317,7 @@ def _load(directory: Path) -> Ontology:
         roles=below("role", "role"),
         figure_kinds=frozenset(n for n, t in terms.items() if t.kind == "figure"),
         acled_categories=frozenset(n for n, t in terms.items() if t.kind == "concept" and t.iri.startswith(ACLED)),
+        disjoint_with=frozenset(disjoint | {(y, x) for x, y in disjoint}),
     )
 
 
