@@ -54,8 +54,8 @@ class BuildReport:
 def map_article(files: ArticleFiles, corpus: Corpus, content_hash: str) -> tuple[tuple[Problem, ...], str]:
     """Read, check, resolve and map one article: its problems and its triples as N-Triples text."""
     from kg.check import check_files
+    from kg.identity import resolve_in_corpus
     from kg.ontology import load_ontology
-    from kg.resolve import resolve_article
 
     ontology = load_ontology()
     checked = check_files(files, corpus, ontology)
@@ -63,7 +63,7 @@ def map_article(files: ArticleFiles, corpus: Corpus, content_hash: str) -> tuple
         return checked.problems, ""
     base = corpus.config.base
     try:
-        resolved = resolve_article(checked.article, corpus.registry, base=base, is_a=ontology.is_a)
+        resolved = resolve_in_corpus(checked.article, corpus.config, corpus.registry, ontology)
     except KGError as exc:
         return (*checked.problems, Problem(exc.file or str(files.annotation), exc.line, exc.message, exc.hint)), ""
     quads = article_to_quads(checked.article, resolved, ontology, registry=corpus.registry, base=base,

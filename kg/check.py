@@ -154,6 +154,7 @@ class CheckedArticle:
 def check_files(files: ArticleFiles, corpus: Corpus, ontology: Ontology) -> CheckedArticle:
     """Read, map and check one article; reading errors become problems (never an exception)."""
     from kg.annotations import read_article
+    from kg.identity import leave_out_pronouns, resolve_in_corpus
     from kg.scheme import apply_scheme
 
     problems: list[Problem] = []
@@ -176,7 +177,13 @@ def check_files(files: ArticleFiles, corpus: Corpus, ontology: Ontology) -> Chec
         event_types=ontology.event_types, roles=ontology.roles,
         symmetric=frozenset(n for n in ontology.relation_types if ontology.term(n).symmetric),
     )
+    article = leave_out_pronouns(article, pronouns=corpus.config.pronouns, merge_aliases=corpus.config.merge_aliases)
     problems = check_article(article, ontology, registry_ids=corpus.registry.entries)
+    if not any(p.severity == "error" for p in problems):
+        try:
+            problems.extend(resolve_in_corpus(article, corpus.config, corpus.registry, ontology).problems)
+        except KGError as exc:
+            problems.append(_from_error(exc, files))
     return CheckedArticle(files, dataclasses.replace(article, problems=()), tuple(problems))
 
 

@@ -362,7 +362,7 @@ def actor_network(
     if actor_types is not None:  # place classes may be named too: then those places are kept
         node_types = _closure(_check_names(actor_types, ont.entity_types, "actor type"),
                               ont.actor_types | ont.place_types, ont)
-    if include_places and not node_types & ont.place_types:
+    if include_places and not (node_types & ont.place_types) - ont.actor_types:  # countries are both
         node_types |= set(ont.place_types)
 
     query = assertions_query(relations=rel_names, since=since, until=until, as_of=as_of,

@@ -5,7 +5,9 @@ Names are matched after normalisation (:func:`normalize_name`):
 * Unicode NFKC (Arabic presentation forms become plain letters), case folding;
 * Arabic: diacritics (tashkil, U+064B–U+065F, U+0670) and tatweel removed; alef forms أ إ آ ٱ → ا;
   ى → ي; ة → ه; ؤ → و; ئ → ي; bidi and zero-width marks removed;
-* punctuation becomes a space (apostrophes vanish: "Haftar's" → "haftars"); runs of spaces fold to one.
+* English: a possessive 's is dropped ("Haftar's forces" → "haftar forces"), and so is a leading "the"
+  ("The Islamic State" → "islamic state");
+* punctuation becomes a space (other apostrophes vanish: "forces'" → "forces"); runs of spaces fold to one.
 
 Arabic words carry clitics. When a mention does not match as written, the resolver also tries it with
 a leading conjunction (و, ف) removed, then a leading preposition (ب, ل, ك; "لل" → "ال") removed, and
@@ -15,28 +17,37 @@ with and without that article too. Only whole names are matched, never parts of 
 >>> normalize_name("سرايا الدفاع عن بنغازي") == normalize_name("سَرايا الدِّفاع عن بنغازى")
 True
 >>> normalize_name("Haftar's  Forces")
-'haftars forces'
+'haftar forces'
+>>> normalize_name("the Islamic State of Iraq and the Levant") == normalize_name("Islamic State of Iraq and the Levant")
+True
 >>> sorted(name_keys("وبالجزيرة"))[:2]
 ['الجزيره', 'بالجزيره']
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 import unicodedata
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from kg.errors import ConfigError, ResolveError
-from kg.model import Article, Entity
+from kg.model import Article, Entity, Problem
+
+if TYPE_CHECKING:
+    from kg.ontology import Ontology
 
 _ARABIC_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
 _INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff\u061c]")
 _FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ؤ": "و", "ئ": "ي"})
 _APOSTROPHES = re.compile("['’ʼ`´]")
+_POSSESSIVE = re.compile(r"(?<=\w)['’ʼ`´]s\b")
+_LEADING_THE = "the "
 _PUNCT = re.compile(r"[^\w\s]|_")
 _SPACES = re.compile(r"\s+")
 _REGISTRY_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,99}$")
@@ -59,10 +70,15 @@ def normalize_arabic(text: str) -> str:
 
 
 def normalize_name(text: str) -> str:
-    """The matching key of a name: Arabic folded, case folded, punctuation and spacing folded."""
-    text = normalize_arabic(text).casefold()
-    text = _PUNCT.sub(" ", _APOSTROPHES.sub("", text))
-    return _SPACES.sub(" ", text).strip()
+    """The matching key of a name: Arabic folded, case folded, possessive and a leading "the" dropped,
+    punctuation and spacing folded.
+
+    >>> normalize_name("The  U.S.-led Coalition's"), normalize_name("the")
+    ('u s led coalition', 'the')
+    """
+    text = _POSSESSIVE.sub("", normalize_arabic(text).casefold())
+    text = _SPACES.sub(" ", _PUNCT.sub(" ", _APOSTROPHES.sub("", text))).strip()
+    return text[len(_LEADING_THE):] if text.startswith(_LEADING_THE) else text
 
 
 def _without_article(key: str) -> str:
@@ -241,42 +257,105 @@ def iri_segment(text: str) -> str:
 
 @dataclass(frozen=True)
 class Resolved:
-    """The node an annotated entity denotes."""
+    """The node an annotated entity denotes.
+
+    ``label``: the name the entity gives its node in this article (``None`` when the registry names it, or
+    when the entity is only a pronoun); ``typed``: whether the article states the entity's type on the node
+    (not when it conflicts with the type the node already has).
+    """
 
     iri: str
     type: str
     category: str
     entry: RegistryEntry | None = None
+    label: str | None = None
+    typed: bool = True
+
+
+class Resolution(dict[str, Resolved]):
+    """Entity id → :class:`Resolved`, with the problems resolution found (``problems``, warnings)."""
+
+    problems: tuple[Problem, ...] = ()
+
+
+#: The relation whose annotations say that two names denote one node.
+ALIAS = "alsoKnownAs"
 
 
 def category_of(entity_type: str, is_a: Any) -> str:
-    """IRI category of a type: actor, place, source, rank, title or quantity (``is_a`` from the ontology)."""
-    for cat, root in (("actor", "Actor"), ("place", "Place"), ("source", "Source"), ("rank", "Rank"),
+    """IRI category of a type: place, actor, source, rank, title or quantity (``is_a`` from the ontology).
+
+    A country is a place and an actor: its IRI stays ``place/…``.
+    """
+    for cat, root in (("place", "Place"), ("actor", "Actor"), ("source", "Source"), ("rank", "Rank"),
                       ("title", "Title")):
         if is_a(entity_type, root):
             return cat
     return "quantity"
 
 
-def resolve_article(article: Article, registry: Registry, *, base: str, is_a: Any) -> dict[str, Resolved]:
-    """Map every entity id of an article to the node it denotes (a pure function)."""
-    resolved: dict[str, Resolved] = {}
-    for entity in article.entities:
-        resolved[entity.id] = _resolve_entity(entity, article, registry, base, is_a)
-    # brat `*` equivalences: all members take the registry node of any registered member, else the first's.
-    for group in article.equivalences:
-        members = [resolved[m] for m in group if m in resolved]
-        if not members:
-            continue
-        chosen = next((r for r in members if r.entry is not None), members[0])
-        for m in group:
-            if m in resolved:
-                resolved[m] = Resolved(chosen.iri, resolved[m].type, chosen.category, chosen.entry)
+def is_pronoun(text: str, pronouns: Collection[str]) -> bool:
+    """Whether a mention is only a pronoun (``pronouns`` folded by :func:`normalize_name`), clitics allowed.
+
+    A word of two or more capitals ("US", "IT") is an acronym, not a pronoun.
+
+    >>> words = {normalize_name(w) for w in ("we", "us", "هم")}
+    >>> is_pronoun("We", words), is_pronoun("US", words), is_pronoun("وهم", words), is_pronoun("ISIL", words)
+    (True, False, True, False)
+    """
+    if not pronouns or (len(text) > 1 and text.isupper()):
+        return False
+    key = normalize_name(text)
+    keys = {key, key[1:]} if key[:1] in _CONJUNCTIONS else {key}
+    keys |= {k[1:] for k in keys if k[:1] in _PREPOSITIONS}
+    return any(k in pronouns for k in keys if k)
+
+
+def resolve_article(article: Article, registry: Registry, *, base: str, is_a: Any = None,
+                    ontology: Ontology | None = None, merge_aliases: bool = True,
+                    pronouns: Collection[str] = ()) -> Resolution:
+    """Map every entity id of an article to the node it denotes (a pure function of the article and registry).
+
+    A name matches a registry entry only when their types can be one thing (``ontology.disjoint``); a
+    mismatch is reported. With ``merge_aliases``, the ends of every brat ``*`` set and of every
+    ``alsoKnownAs`` relation (not negated, uncertain or intended) become one node: the registry entry of a
+    member, else its Wikidata id, else the smallest IRI of the names (so the choice does not depend on the
+    order of the annotations); names whose types conflict, or that are two registry entries, stay apart (a
+    warning). Every merged name is kept as a label; ``pronouns`` (folded) are never labels.
+    """
+    if ontology is not None:
+        is_a, disjoint = ontology.is_a, ontology.disjoint
+    else:
+        def disjoint(a: str, b: str) -> bool:
+            return False
+    is_a = is_a or (lambda name, ancestor: name == ancestor)
+
+    def clash(a: str, b: str) -> bool:
+        return category_of(a, is_a) != category_of(b, is_a) or disjoint(a, b)
+
+    problems: list[Problem] = []
+    entities = {e.id: e for e in article.entities}
+    resolved = Resolution({e.id: _resolve_entity(e, article, registry, base, is_a, clash, pronouns, problems)
+                           for e in article.entities})
+    if merge_aliases:
+        _merge(article, registry, resolved, entities, clash, pronouns, problems)
+    _single_types(article, resolved, entities, clash, problems)
+    resolved.problems = tuple(problems)
     return resolved
 
 
-def _resolve_entity(entity: Entity, article: Article, registry: Registry, base: str, is_a: Any) -> Resolved:
+def _warn(article: Article, line: int | None, message: str, hint: str) -> Problem:
+    return Problem(article.source or article.id, line, message, hint, "warning")
+
+
+def _where(registry: Registry, entry: RegistryEntry) -> str:
+    return f"{registry.source or 'actors.yaml'}:{entry.line}" if entry.line else registry.source or "actors.yaml"
+
+
+def _resolve_entity(entity: Entity, article: Article, registry: Registry, base: str, is_a: Any,
+                    clash: Callable[[str, str], bool], pronouns: Collection[str], problems: list[Problem]) -> Resolved:
     category = category_of(entity.type, is_a)
+    name = next((m.text for m in entity.mentions if not is_pronoun(m.text, pronouns)), None)
     entry: RegistryEntry | None = None
     if entity.actor is not None:
         entry = registry.entries.get(entity.actor)
@@ -287,17 +366,106 @@ def _resolve_entity(entity: Entity, article: Article, registry: Registry, base: 
     for kind, value in entity.external_ids:
         if entry is None and kind in ("wikidata", "ucdp"):
             entry = registry.by_external(kind, value)
-    if entry is None:
-        for mention in entity.mentions:
-            entry = registry.find(mention.text)
-            if entry is not None:
-                break
-    if entry is not None:
+    if entry is not None:  # named by id: the registry's type holds
+        typed = not clash(entity.type, entry.type)
+        if not typed:
+            problems.append(_warn(article, entity.line, f"{entity.id} is a {entity.type}, but registry entry "
+                                  f"{entry.id!r} ({_where(registry, entry)}) is a {entry.type}: the node keeps "
+                                  f"the registry's type", "fix the entity's type or the registry's"))
         return Resolved(f"{base}{category_of(entry.type, is_a)}/{entry.id}", entity.type,
-                        category_of(entry.type, is_a), entry)
+                        category_of(entry.type, is_a), entry, typed=typed)
+    for mention in entity.mentions:
+        found = registry.find(mention.text)
+        if found is not None and clash(entity.type, found.type):
+            problems.append(_warn(
+                article, mention.line or entity.line,
+                f"{entity.id} {mention.text!r} is a {entity.type}, but the registry entry with that name, "
+                f"{found.id!r} ({_where(registry, found)}), is a {found.type}: the types conflict, so it is "
+                "not that entry", "fix the entity's type, or name its entry with `actor:` (YAML)"))
+        elif found is not None:
+            return Resolved(f"{base}{category_of(found.type, is_a)}/{found.id}", entity.type,
+                            category_of(found.type, is_a), found)
     qid = next((v for k, v in entity.external_ids if k == "wikidata" and _QID.match(v)), None)
-    key = f"wd-{qid}" if qid else slug(entity.text or entity.id)
-    return Resolved(f"{base}{category}/{key}", entity.type, category, None)
+    key = f"wd-{qid}" if qid else slug(name or entity.text or entity.id)
+    return Resolved(f"{base}{category}/{key}", entity.type, category, None, label=name)
+
+
+def _alias_links(article: Article) -> Iterator[tuple[str, str, int | None, str]]:
+    """(a, b, line, what) for every pair of ids an annotation says are one: ``*`` sets, alias relations."""
+    lines = {e.id: e.line for e in article.entities}
+    for n, group in enumerate(article.equivalences, 1):
+        for other in group[1:]:
+            yield group[0], other, lines.get(group[0]), f"equivalence set {n} ({' '.join(group)})"
+    for r in article.relations:
+        if r.type == ALIAS and not (r.negated or r.uncertain or r.intended):
+            yield r.subject, r.object, r.line, f"{r.id} ({ALIAS})"
+
+
+def _merge(article: Article, registry: Registry, resolved: Resolution, entities: dict[str, Entity],
+           clash: Callable[[str, str], bool], pronouns: Collection[str], problems: list[Problem]) -> None:
+    parent = {x: x for x in resolved}
+
+    def root(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b, line, what in _alias_links(article):
+        if a not in resolved or b not in resolved or root(a) == root(b):
+            continue
+        ra, rb = root(a), root(b)
+        group_a = [x for x in resolved if root(x) == ra]
+        group_b = [x for x in resolved if root(x) == rb]
+        reason = next((f"{x} is a {entities[x].type} (line {entities[x].line}) and {y} a {entities[y].type} "
+                       f"(line {entities[y].line})" for x in group_a for y in group_b
+                       if clash(entities[x].type, entities[y].type)), None)
+        entries = {e.id for x in group_a + group_b if (e := resolved[x].entry) is not None}
+        if reason is None and len(entries) > 1:
+            reason = f"they are the registry entries {' and '.join(map(repr, sorted(entries)))}"
+        if reason is not None:
+            problems.append(_warn(article, line, f"{what} says {a} and {b} are one, but {reason}: they stay "
+                                  "apart", "fix the types, the alias annotation, or the registry"))
+            continue
+        parent[rb] = ra
+    groups: dict[str, list[str]] = {}
+    for x in resolved:
+        groups.setdefault(root(x), []).append(x)
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        nodes = [resolved[x] for x in members]
+        chosen = (next((r for r in nodes if r.entry is not None), None)
+                  or next((r for r in nodes if "/wd-Q" in r.iri), None)
+                  or min((r for r in nodes if r.label is not None), key=lambda r: r.iri, default=None)
+                  or min(nodes, key=lambda r: r.iri))
+        for x in members:
+            own = resolved[x]
+            name = next((m.text for m in entities[x].mentions if not is_pronoun(m.text, pronouns)), None)
+            if chosen.entry is not None and name is not None and registry.find(name) is chosen.entry:
+                name = None  # the registry already names the node so
+            resolved[x] = Resolved(chosen.iri, own.type, chosen.category, chosen.entry, label=name,
+                                   typed=own.typed and (chosen.entry is None or not clash(own.type, chosen.entry.type)))
+
+
+def _single_types(article: Article, resolved: Resolution, entities: dict[str, Entity],
+                  clash: Callable[[str, str], bool], problems: list[Problem]) -> None:
+    """One node, one kind: an entity whose type conflicts with an earlier one's on the same node is reported
+    with both lines, and its type is not stated."""
+    first: dict[str, str] = {}
+    for x, res in resolved.items():
+        if not res.typed:
+            continue
+        if res.iri not in first:
+            first[res.iri] = x
+            continue
+        y = first[res.iri]
+        if clash(entities[y].type, entities[x].type):
+            e, f = entities[y], entities[x]
+            problems.append(_warn(article, f.line, f"{f.id} {f.text!r} is a {f.type} but denotes the node of "
+                                  f"{e.id} {e.text!r}, a {e.type} (line {e.line}): the node keeps {e.type}",
+                                  "fix one of the two types, or tell the names apart"))
+            resolved[x] = dataclasses.replace(res, typed=False)
 
 
 def claimant_iri(name: str, registry: Registry, *, base: str, is_a: Any) -> tuple[str, RegistryEntry | None]:

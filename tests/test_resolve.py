@@ -48,8 +48,20 @@ def test_arabic_variants_fold_to_one_key(a, b):
     assert normalize_arabic("سَرايا") == "سرايا"
 
 
-def test_english_folding():
-    assert normalize_name("Haftar’s  FORCES.") == normalize_name("haftars forces")
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Haftar’s  FORCES.", "haftar forces"),  # case, possessive, punctuation, spacing
+        ("Haftar's forces", "Haftar forces"),
+        ("the rebels' commander", "rebels commander"),  # plural possessive
+        ("ISIL", "isil"),
+        ("the Islamic State of Iraq and the Levant", "Islamic State of Iraq and the Levant"),  # leading "the"
+        ("The U.S.-led coalition", "U.S. led Coalition"),
+    ],
+)
+def test_english_folding(a, b):
+    assert normalize_name(a) == normalize_name(b)
+    assert normalize_name("Theodore") == "theodore" and normalize_name("the") == "the"
 
 
 def test_clitics_and_article():

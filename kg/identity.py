@@ -1,0 +1,173 @@
+"""Pronouns are not actors: per-language lists, and an article without its pronoun-only entities.
+
+An entity all of whose mentions are pronouns ("We", "his", "هم") names nobody by itself. When an alias
+annotation (a brat ``*`` set, an ``alsoKnownAs`` relation) links it to a named entity, it is kept and
+resolves to that entity's node, without giving the node its pronoun as a name; otherwise
+:func:`leave_out_pronouns` leaves it out, with what refers to it, and says so in a warning naming the file
+and line. kg.toml's ``[identity.pronouns]`` replaces the list of a language or adds one; an article whose
+language has no list is checked against every list.
+
+>>> from kg.model import Article, Entity, Mention, Relation, Span
+>>> text = "We fight the LNA."
+>>> art = Article("a", text, source="a.ann", entities=(
+...     Entity("T1", "ArmedGroup", (Mention((Span(0, 2),), "We"),), line=1),
+...     Entity("T2", "ArmedGroup", (Mention((Span(13, 16),), "LNA"),), line=2)),
+...     relations=(Relation("R1", "hostileTo", "T1", "T2", line=3),))
+>>> out = leave_out_pronouns(art)
+>>> [e.id for e in out.entities], out.relations
+(['T2'], ())
+>>> print(out.problems[0])  # doctest: +ELLIPSIS
+a.ann:1: T1 'We' is a pronoun: it is not made into an actor (annotate the name it stands for, ...)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
+
+from kg.model import Article, Entity, Event, Figure, Problem, Relation
+from kg.resolve import ALIAS, Registry, Resolution, is_pronoun, normalize_name, resolve_article
+
+if TYPE_CHECKING:
+    from kg.ontology import Ontology
+    from kg.scheme import CorpusConfig
+
+#: kg's pronouns by language (primary language subtag); kg.toml ``[identity.pronouns]`` replaces a list.
+PRONOUNS: dict[str, tuple[str, ...]] = {
+    "en": ("i", "me", "my", "mine", "myself", "we", "us", "our", "ours", "ourselves", "you", "your", "yours",
+           "yourself", "yourselves", "he", "him", "his", "himself", "she", "her", "hers", "herself", "it", "its",
+           "itself", "they", "them", "their", "theirs", "themselves", "who", "whom", "whose", "which", "this",
+           "that", "these", "those"),
+    "ar": ("أنا", "نحن", "أنت", "أنتِ", "أنتما", "أنتم", "أنتن", "هو", "هي", "هما", "هم", "هن", "إياه", "إياها",
+           "إياهم", "إيانا", "ه", "ها", "هم", "هما", "هن", "نا", "ي", "ك", "كم", "هذا", "هذه", "هؤلاء", "ذلك", "تلك",
+           "أولئك", "الذي", "التي", "الذين", "اللذان", "اللتان", "اللواتي", "اللاتي"),
+}
+
+
+def pronoun_words(language: str | None, overrides: Mapping[str, Sequence[str]] | None = None) -> frozenset[str]:
+    """The folded pronouns for an article's language (``en-GB`` → ``en``); every list when it has none.
+
+    >>> "we" in pronoun_words("en-GB"), "هم" in pronoun_words("ar"), "we" in pronoun_words(None)
+    (True, True, True)
+    >>> pronoun_words("en", {"en": []})
+    frozenset()
+    """
+    lists = {**PRONOUNS, **{k.lower(): tuple(v) for k, v in (overrides or {}).items()}}
+    primary = (language or "").replace("_", "-").split("-")[0].lower()
+    chosen = [lists[primary]] if primary in lists else list(lists.values())
+    return frozenset(normalize_name(w) for words in chosen for w in words if normalize_name(w))
+
+
+def _linked_to_names(article: Article, pronoun_ids: set[str]) -> set[str]:
+    """The pronoun entities an alias annotation joins (through others, too) to an entity with a name."""
+    links = [(g[0], x) for g in article.equivalences for x in g[1:]]
+    links += [(r.subject, r.object) for r in article.relations
+              if r.type == ALIAS and not (r.negated or r.uncertain or r.intended)]
+    named = {e.id for e in article.entities} - pronoun_ids
+    reached = set(named)
+    changed = True
+    while changed:
+        changed = False
+        for a, b in links:
+            if (a in reached) != (b in reached):
+                reached |= {a, b}
+                changed = True
+    return reached & pronoun_ids
+
+
+def leave_out_pronouns(article: Article, *, pronouns: Mapping[str, Sequence[str]] | None = None,
+                       merge_aliases: bool = True) -> Article:
+    """The article without its pronoun-only entities (and the relations, arguments and figures that refer to
+    them), each left out with a warning in ``Article.problems``. Entities with a name and a pronoun keep both
+    mentions, the name first."""
+    words = pronoun_words(article.metadata.language, pronouns)
+    if not words:
+        return article
+    entities: list[Entity] = []
+    pronoun_ids: set[str] = set()
+    for e in article.entities:
+        flags = [is_pronoun(m.text, words) for m in e.mentions]
+        if e.mentions and all(flags):
+            pronoun_ids.add(e.id)
+        elif any(flags) and flags[0]:  # the entity's name is its first mention: put a name first
+            e = dataclasses.replace(e, mentions=tuple(m for m, f in zip(e.mentions, flags, strict=True) if not f)
+                                    + tuple(m for m, f in zip(e.mentions, flags, strict=True) if f))
+        entities.append(e)
+    if not pronoun_ids:
+        return dataclasses.replace(article, entities=tuple(entities))
+    gone = pronoun_ids - (_linked_to_names(article, pronoun_ids) if merge_aliases else set())
+    if not gone:
+        return dataclasses.replace(article, entities=tuple(entities))
+    texts = {e.id: e.text for e in article.entities}
+    source = article.source or article.id
+    problems = list(article.problems)
+
+    def warn(line: int | None, message: str, hint: str) -> None:
+        problems.append(Problem(source, line, message, hint, "warning"))
+
+    def named(x: str) -> str:
+        return f"{x} ({texts[x]!r}, a pronoun)"
+
+    for e in entities:
+        if e.id in gone:
+            warn(e.line, f"{e.id} {e.text!r} is a pronoun: it is not made into an actor",
+                 "annotate the name it stands for, or join it to that name with a brat `*` Equiv set or an "
+                 "alias relation; [identity.pronouns] in kg.toml sets the pronouns of a language")
+    relations: list[Relation] = []
+    for r in article.relations:
+        lost = [x for x in (r.subject, r.object) if x in gone]
+        if lost:
+            warn(r.line, f"relation {r.id} ({r.type}) left out: it joins " + " and ".join(map(named, lost)),
+                 "relate the name the pronoun stands for")
+            continue
+        if r.claimant in gone:
+            warn(r.line, f"the claimant of {r.id} is {named(r.claimant)}: its text is the claimant",
+                 "name the claimant the pronoun stands for")
+            r = dataclasses.replace(r, claimant=texts[r.claimant])
+        relations.append(r)
+    events = [_event_without(ev, gone, texts, warn, named) for ev in article.events]
+    equivalences = tuple(kept for g in article.equivalences if len(kept := tuple(x for x in g if x not in gone)) > 1)
+    return dataclasses.replace(article, entities=tuple(e for e in entities if e.id not in gone),
+                               relations=tuple(relations), events=tuple(events), equivalences=equivalences,
+                               problems=tuple(problems))
+
+
+def _event_without(ev: Event, gone: set[str], texts: Mapping[str, str], warn, named) -> Event:  # type: ignore[no-untyped-def]
+    arguments = []
+    for role, target in ev.arguments:
+        if target in gone:
+            warn(ev.line, f"argument {role} of event {ev.id} left out: {named(target)}",
+                 "give the event the name the pronoun stands for")
+        else:
+            arguments.append((role, target))
+    place = ev.place
+    if place in gone:
+        warn(ev.line, f"place of event {ev.id} left out: {named(place)}", "give the event the place's name")
+        place = None
+    claimant = ev.claimant
+    if claimant in gone:
+        warn(ev.line, f"the claimant of event {ev.id} is {named(claimant)}: its text is the claimant",
+             "name the claimant the pronoun stands for")
+        claimant = texts[claimant]
+    figures: list[Figure] = []
+    for fig in ev.figures:
+        of, by = fig.of, fig.claimant
+        if of in gone:
+            warn(fig.line, f"whose {fig.kind} figure of event {ev.id} counts: {named(of)}, left out",
+                 "say whose losses with the name the pronoun stands for")
+            of = None
+        if by in gone:
+            warn(fig.line, f"the claimant of a {fig.kind} figure of event {ev.id} is {named(by)}: its text is "
+                 "the claimant", "name the claimant the pronoun stands for")
+            by = texts[by]
+        figures.append(dataclasses.replace(fig, of=of, claimant=by))
+    return dataclasses.replace(ev, arguments=tuple(arguments), place=place, claimant=claimant,
+                               figures=tuple(figures))
+
+
+def resolve_in_corpus(article: Article, config: CorpusConfig, registry: Registry, ontology: Ontology) -> Resolution:
+    """:func:`kg.resolve.resolve_article` with a corpus's settings: base IRI, ``[identity]`` of kg.toml."""
+    return resolve_article(article, registry, base=config.base, ontology=ontology,
+                           merge_aliases=config.merge_aliases,
+                           pronouns=pronoun_words(article.metadata.language, config.pronouns))
