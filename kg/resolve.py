@@ -344,6 +344,11 @@ def resolve_article(article: Article, registry: Registry, *, base: str, is_a: An
     return resolved
 
 
+def _a(word: str) -> str:
+    """The word with its indefinite article: "an ArmedGroup", "a Person"."""
+    return f"{'an' if word[:1].lower() in 'aeiou' else 'a'} {word}"
+
+
 def _warn(article: Article, line: int | None, message: str, hint: str) -> Problem:
     return Problem(article.source or article.id, line, message, hint, "warning")
 
@@ -369,8 +374,8 @@ def _resolve_entity(entity: Entity, article: Article, registry: Registry, base: 
     if entry is not None:  # named by id: the registry's type holds
         typed = not clash(entity.type, entry.type)
         if not typed:
-            problems.append(_warn(article, entity.line, f"{entity.id} is a {entity.type}, but registry entry "
-                                  f"{entry.id!r} ({_where(registry, entry)}) is a {entry.type}: the node keeps "
+            problems.append(_warn(article, entity.line, f"{entity.id} is {_a(entity.type)}, but registry entry "
+                                  f"{entry.id!r} ({_where(registry, entry)}) is {_a(entry.type)}: the node keeps "
                                   f"the registry's type", "fix the entity's type or the registry's"))
         return Resolved(f"{base}{category_of(entry.type, is_a)}/{entry.id}", entity.type,
                         category_of(entry.type, is_a), entry, typed=typed)
@@ -379,8 +384,8 @@ def _resolve_entity(entity: Entity, article: Article, registry: Registry, base: 
         if found is not None and clash(entity.type, found.type):
             problems.append(_warn(
                 article, mention.line or entity.line,
-                f"{entity.id} {mention.text!r} is a {entity.type}, but the registry entry with that name, "
-                f"{found.id!r} ({_where(registry, found)}), is a {found.type}: the types conflict, so it is "
+                f"{entity.id} {mention.text!r} is {_a(entity.type)}, but the registry entry with that name, "
+                f"{found.id!r} ({_where(registry, found)}), is {_a(found.type)}: the types conflict, so it is "
                 "not that entry", "fix the entity's type, or name its entry with `actor:` (YAML)"))
         elif found is not None:
             return Resolved(f"{base}{category_of(found.type, is_a)}/{found.id}", entity.type,
@@ -411,35 +416,35 @@ def _merge(article: Article, registry: Registry, resolved: Resolution, entities:
             x = parent[x]
         return x
 
-    for a, b, line, what in _alias_links(article):
+    members = {x: [x] for x in resolved}  # root → its group
+    same: dict[str, str] = {}  # names that are one node already (one registry entry, one folded name)
+    links = [(same.setdefault(res.iri, x), x, entities[x].line, "") for x, res in resolved.items()]
+    for a, b, line, what in [*links, *_alias_links(article)]:
         if a not in resolved or b not in resolved or root(a) == root(b):
             continue
         ra, rb = root(a), root(b)
-        group_a = [x for x in resolved if root(x) == ra]
-        group_b = [x for x in resolved if root(x) == rb]
-        reason = next((f"{x} is a {entities[x].type} (line {entities[x].line}) and {y} a {entities[y].type} "
-                       f"(line {entities[y].line})" for x in group_a for y in group_b
+        group_a, group_b = members[ra], members[rb]
+        reason = next((f"{x} is {_a(entities[x].type)} (line {entities[x].line}) and {y} "
+                       f"{_a(entities[y].type)} (line {entities[y].line})" for x in group_a for y in group_b
                        if clash(entities[x].type, entities[y].type)), None)
         entries = {e.id for x in group_a + group_b if (e := resolved[x].entry) is not None}
         if reason is None and len(entries) > 1:
             reason = f"they are the registry entries {' and '.join(map(repr, sorted(entries)))}"
-        if reason is not None:
+        if reason is not None and what:
             problems.append(_warn(article, line, f"{what} says {a} and {b} are one, but {reason}: they stay "
                                   "apart", "fix the types, the alias annotation, or the registry"))
+        if reason is None:
+            parent[rb] = ra
+            members[ra] += members.pop(rb)
+    for group in members.values():
+        if len(group) < 2:
             continue
-        parent[rb] = ra
-    groups: dict[str, list[str]] = {}
-    for x in resolved:
-        groups.setdefault(root(x), []).append(x)
-    for members in groups.values():
-        if len(members) < 2:
-            continue
-        nodes = [resolved[x] for x in members]
+        nodes = [resolved[x] for x in group]
         chosen = (next((r for r in nodes if r.entry is not None), None)
                   or next((r for r in nodes if "/wd-Q" in r.iri), None)
                   or min((r for r in nodes if r.label is not None), key=lambda r: r.iri, default=None)
                   or min(nodes, key=lambda r: r.iri))
-        for x in members:
+        for x in group:
             own = resolved[x]
             name = next((m.text for m in entities[x].mentions if not is_pronoun(m.text, pronouns)), None)
             if chosen.entry is not None and name is not None and registry.find(name) is chosen.entry:
@@ -462,8 +467,8 @@ def _single_types(article: Article, resolved: Resolution, entities: dict[str, En
         y = first[res.iri]
         if clash(entities[y].type, entities[x].type):
             e, f = entities[y], entities[x]
-            problems.append(_warn(article, f.line, f"{f.id} {f.text!r} is a {f.type} but denotes the node of "
-                                  f"{e.id} {e.text!r}, a {e.type} (line {e.line}): the node keeps {e.type}",
+            problems.append(_warn(article, f.line, f"{f.id} {f.text!r} is {_a(f.type)} but denotes the node of "
+                                  f"{e.id} {e.text!r}, {_a(e.type)} (line {e.line}): the node keeps {e.type}",
                                   "fix one of the two types, or tell the names apart"))
             resolved[x] = dataclasses.replace(res, typed=False)
 
