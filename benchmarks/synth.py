@@ -36,7 +36,7 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: make the project importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kg.resolve import name_keys, normalize_name  # noqa: E402
+from kg.mapping.resolve import name_keys, normalize_name  # noqa: E402
 
 __all__ = ["generate_corpus", "SynthRegistry", "build_registry"]
 

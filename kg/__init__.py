@@ -21,8 +21,10 @@ __version__ = "0.1.0"
 #: Public name → the module that defines it. One line a name; keep it sorted by module.
 _EXPORTS: dict[str, str] = {
     # corpora and building
-    "open_corpus": "kg.annotations",
-    "check_corpus": "kg.check",
+    "open_corpus": "kg.reading.corpus",
+    "READERS": "kg.reading.readers",
+    "check_corpus": "kg.mapping.pipeline",
+    "process_article": "kg.mapping.pipeline",
     "build": "kg.build",
     "BuildReport": "kg.build",
     "store_stats": "kg.build",

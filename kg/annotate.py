@@ -5,7 +5,7 @@ normalisation the resolver uses (Arabic spelling variants, diacritics, tatweel, 
 clitic (و ف ب ل ك, "ال") before the name. Longer names win over names inside them. The draft is a YAML
 sidecar with offsets into the original text; relations and events are left for the annotator.
 
->>> from kg.resolve import parse_registry
+>>> from kg.mapping.resolve import parse_registry
 >>> reg = parse_registry({"actors": [{"id": "lna", "type": "ArmedGroup",
 ...     "labels": {"ar": "قوات حفتر", "en": "Libyan National Army"}}]})
 >>> [(m.entry.id, m.start, m.end) for m in find_names("وقـوّات حفتر تتقدم", reg)]
@@ -21,7 +21,7 @@ from pathlib import Path
 
 import yaml
 
-from kg.resolve import Registry, RegistryEntry, normalize_name
+from kg.mapping.resolve import Registry, RegistryEntry, normalize_name
 
 _PREFIX = re.compile(r"(?:^|(?<=\s))(?:[وف]?(?:[بلك]|لل|ال|بال|كال)?)")
 
@@ -102,7 +102,7 @@ def draft_sidecar(text: str, registry: Registry, *, title: str | None = None, la
 
 def annotate_file(text_path: Path, registry: Registry, *, language: str | None = None) -> str:
     """Read an article's text and return the draft sidecar for it."""
-    from kg.brat import read_text
+    from kg.reading.brat import read_text
 
     text = read_text(text_path)
     first_line = text.strip().splitlines()[0] if text.strip() else None

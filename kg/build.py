@@ -22,11 +22,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kg.annotations import ArticleFiles, Corpus, open_corpus
 from kg.errors import KGError
-from kg.mapping import KG, RDF, RDFS, article_iri, article_to_quads, registry_graph, registry_to_quads
+from kg.mapping.rdf import article_iri, registry_graph, registry_to_quads
 from kg.model import Problem
+from kg.reading.corpus import ArticleFiles, Corpus, open_corpus
 from kg.store import GraphStore, triples_text
+from kg.vocab import KG, RDF, RDFS
 
 Progress = Callable[[int, int], None]
 
@@ -41,6 +42,7 @@ class BuildReport:
     removed: int = 0
     problems: tuple[Problem, ...] = ()
     stats: dict[str, object] = field(default_factory=dict)
+    skipped: tuple[Problem, ...] = ()  # what --skip-invalid left out
 
     @property
     def errors(self) -> list[Problem]:
@@ -51,35 +53,27 @@ class BuildReport:
         return not self.errors
 
 
-def map_article(files: ArticleFiles, corpus: Corpus, content_hash: str) -> tuple[tuple[Problem, ...], str]:
-    """Read, check, resolve and map one article: its problems and its triples as N-Triples text."""
-    from kg.check import check_files
-    from kg.identity import resolve_in_corpus
-    from kg.ontology import load_ontology
+def map_article(files: ArticleFiles, corpus: Corpus, content_hash: str,
+                skip_invalid: bool = False) -> tuple[tuple[Problem, ...], str, tuple[Problem, ...]]:
+    """One article through :func:`kg.mapping.pipeline.process_article`: its problems, its triples as
+    N-Triples text, and what was left out (with ``skip_invalid``)."""
+    from kg.mapping.pipeline import process_article
 
-    ontology = load_ontology()
-    checked = check_files(files, corpus, ontology)
-    if checked.article is None or any(p.severity == "error" for p in checked.problems):
-        return checked.problems, ""
-    base = corpus.config.base
-    try:
-        resolved = resolve_in_corpus(checked.article, corpus.config, corpus.registry, ontology)
-    except KGError as exc:
-        return (*checked.problems, Problem(exc.file or str(files.annotation), exc.line, exc.message, exc.hint)), ""
-    quads = article_to_quads(checked.article, resolved, ontology, registry=corpus.registry, base=base,
-                             content_hash=content_hash)
-    return checked.problems, triples_text(quads)
+    result = process_article(files, corpus, content_hash=content_hash, skip_invalid=skip_invalid)
+    graph = f" <{article_iri(files.id, corpus.config.base)}> .\n"
+    return result.problems, result.nquads.replace(graph, " .\n"), result.skipped
 
 
 _CORPORA: dict[Path, Corpus] = {}
 
 
-def _map_in_worker(args: tuple[ArticleFiles, Path, str]) -> tuple[tuple[Problem, ...], str]:
+def _map_in_worker(args: tuple[ArticleFiles, Path, str, bool]) -> tuple[tuple[Problem, ...], str,
+                                                                        tuple[Problem, ...]]:
     """Map one article in a worker process, opening each corpus once per process."""
-    files, root, content_hash = args
+    files, root, content_hash, skip_invalid = args
     if root not in _CORPORA:
         _CORPORA[root] = open_corpus(root)
-    return map_article(files, _CORPORA[root], content_hash)
+    return map_article(files, _CORPORA[root], content_hash, skip_invalid)
 
 
 def build(
@@ -90,14 +84,16 @@ def build(
     workers: int = 1,
     force: bool = False,
     progress: Progress | None = None,
+    skip_invalid: bool = False,
 ) -> BuildReport:
     """Build the corpora into ``store`` (and write ``out`` when given); all or nothing.
 
-    Returns a report; when it has errors, the store is unchanged.
+    Returns a report; when it has errors, the store is unchanged. With ``skip_invalid``, every record that
+    fails a check is left out and listed in ``BuildReport.skipped``, and the rest is built.
     """
     corpora = [open_corpus(p) for p in paths]
     tasks: list[tuple[ArticleFiles, Corpus, str]] = []
-    owners: dict[str, Path] = {}
+    owners: dict[str, Path | None] = {}
     for corpus in corpora:
         corpus_hash = corpus.digest()
         for files in corpus.files:
@@ -111,26 +107,28 @@ def build(
     existing = {} if force else store.article_hashes()
     todo = [t for t in tasks if existing.get(article_iri(t[0].id, t[1].config.base)) != t[2]]
     problems: list[Problem] = []
+    skipped: list[Problem] = []
     with tempfile.TemporaryDirectory(prefix="kg-build-") as spill_dir:
         graphs = _Pending(Path(spill_dir))
         if progress:
             progress(0, len(todo))
-        results = _run(todo, workers)
-        for done, ((files, corpus, _), (found, body)) in enumerate(zip(todo, results, strict=True), 1):
+        results = _run(todo, workers, skip_invalid)
+        for done, ((files, corpus, _), (found, body, left_out)) in enumerate(zip(todo, results, strict=True), 1):
             problems.extend(found)
+            skipped.extend(left_out)
             if not any(p.severity == "error" for p in problems):
                 graphs.add(article_iri(files.id, corpus.config.base), body)
             if progress:
                 progress(done, len(todo))
         if any(p.severity == "error" for p in problems):
-            return BuildReport(articles=len(tasks), problems=tuple(problems))
+            return BuildReport(articles=len(tasks), problems=tuple(problems), skipped=tuple(skipped))
         removed = [g for g in existing if g not in owners]
         _write(store, graphs, corpora, removed)
     if out is not None:
         store.dump(out)
     return BuildReport(
         articles=len(tasks), mapped=len(todo), unchanged=len(tasks) - len(todo), removed=len(removed),
-        problems=tuple(problems), stats=store_stats(store),
+        problems=tuple(problems), stats=store_stats(store), skipped=tuple(skipped),
     )
 
 
@@ -188,12 +186,13 @@ def _write(store: GraphStore, pending: _Pending, corpora: list[Corpus], removed:
         store.replace(pending.graphs, drop=drop)
 
 
-def _run(todo: list[tuple[ArticleFiles, Corpus, str]], workers: int) -> Iterator[tuple[tuple[Problem, ...], str]]:
+def _run(todo: list[tuple[ArticleFiles, Corpus, str]], workers: int,
+         skip_invalid: bool = False) -> Iterator[tuple[tuple[Problem, ...], str, tuple[Problem, ...]]]:
     """Map the articles in order, one by one (so progress can be shown), over ``workers`` processes."""
     if workers <= 1 or len(todo) < 2 * workers:
-        yield from (map_article(*t) for t in todo)
+        yield from (map_article(*t, skip_invalid) for t in todo)
         return
-    jobs = [(files, corpus.root, content_hash) for files, corpus, content_hash in todo]
+    jobs = [(files, corpus.root, content_hash, skip_invalid) for files, corpus, content_hash in todo]
     with ProcessPoolExecutor(max_workers=workers) as pool:
         yield from pool.map(_map_in_worker, jobs, chunksize=max(1, min(64, len(jobs) // (workers * 8))))
 

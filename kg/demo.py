@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kg.build import build, render_stats
-from kg.mapping import KG
 from kg.store import GraphStore
+from kg.vocab import KG
 
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 

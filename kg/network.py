@@ -518,7 +518,7 @@ def find_actor(network: nx.Graph, name: str) -> str:
     ...
     kg.errors.UnknownActorError: no actor named 'Khalifa Hafter' (did you mean Khalifa Haftar?)
     """
-    from kg.resolve import normalize_name
+    from kg.mapping.resolve import normalize_name
 
     if name in network:
         return name

@@ -289,7 +289,7 @@ def resolve_actor(source: GraphStore | str, value: str) -> ox.NamedNode:
     >>> resolve_actor(GraphStore(), "<https://w3id.org/kg/id/actor/lna>").value
     'https://w3id.org/kg/id/actor/lna'
     """
-    from kg.resolve import normalize_name
+    from kg.mapping.resolve import normalize_name
 
     text = value.strip()
     if (text.startswith("<") and text.endswith(">")) or _IRI_START.match(text):

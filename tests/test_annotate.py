@@ -7,9 +7,9 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from kg.check import check_corpus
 from kg.cli import app
-from kg.sidecar import parse_sidecar
+from kg.mapping.pipeline import check_corpus
+from kg.reading.sidecar import parse_sidecar
 
 SEEDS = Path(__file__).parent.parent / "seeds"
 runner = CliRunner()

@@ -1,4 +1,4 @@
-"""Tests of kg.brat: the shared brat fixtures, every line kind, malformed files, and random input."""
+"""Tests of kg.reading.brat: the shared brat fixtures, every line kind, malformed files, and random input."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kg.brat import check_brat, parse_brat, parse_count, read_brat, read_text
 from kg.errors import AnnotationError, KGError
 from kg.model import Article, Problem, Span
+from kg.reading.brat import check_brat, parse_brat, parse_count, read_brat, read_text
 
 DATA = Path(__file__).parent / "data"
 BROKEN = DATA / "broken"

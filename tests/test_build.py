@@ -14,8 +14,8 @@ from typer.testing import CliRunner
 from kg.build import build
 from kg.cli import app
 from kg.demo import pairs
-from kg.mapping import KG
 from kg.store import GraphStore
+from kg.vocab import KG
 
 DATA = Path(__file__).parent / "data"
 SEEDS = Path(__file__).parent.parent / "seeds"

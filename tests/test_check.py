@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from kg.check import check_corpus
 from kg.cli import app
+from kg.mapping.pipeline import check_corpus
 
 DATA = Path(__file__).parent / "data"
 BROKEN = sorted(p for p in (DATA / "broken_yaml").iterdir() if p.is_dir())

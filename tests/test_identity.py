@@ -11,14 +11,14 @@ import pyoxigraph as ox
 import pytest
 
 from kg.build import build
-from kg.check import check_corpus
 from kg.errors import ConfigError
-from kg.identity import PRONOUNS, leave_out_pronouns, pronoun_words
+from kg.mapping.identity import PRONOUNS, leave_out_pronouns, pronoun_words
+from kg.mapping.pipeline import check_corpus
+from kg.mapping.resolve import parse_registry, resolve_article, slug
 from kg.model import Article, Entity, Mention, Relation, Span
 from kg.network import actor_network
 from kg.ontology import load_ontology
-from kg.resolve import parse_registry, resolve_article, slug
-from kg.scheme import parse_config
+from kg.reading.scheme import parse_config
 from kg.store import GraphStore
 
 DATA = Path(__file__).parent / "data"

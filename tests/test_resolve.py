@@ -7,8 +7,7 @@ import re
 import pytest
 
 from kg.errors import ConfigError, ResolveError
-from kg.model import Article, Entity, Mention, Span
-from kg.resolve import (
+from kg.mapping.resolve import (
     iri_segment,
     name_keys,
     normalize_arabic,
@@ -17,6 +16,7 @@ from kg.resolve import (
     resolve_article,
     slug,
 )
+from kg.model import Article, Entity, Mention, Span
 
 BASE = "https://w3id.org/kg/id/"
 IRI = re.compile(r"^https://w3id\.org/kg/id/(actor|place|source|rank|title|quantity)/[A-Za-z0-9_\-%.~]+$")

@@ -1,4 +1,4 @@
-"""Tests of kg.scheme: kg.toml and the mapping of foreign annotation schemes onto the ontology."""
+"""Tests of kg.reading.scheme: kg.toml and the mapping of foreign annotation schemes onto the ontology."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from kg.brat import read_brat
 from kg.errors import ConfigError
 from kg.model import Article, Entity, Event, Figure, Mention, Relation, Span
-from kg.scheme import DEFAULT_BASE, CorpusConfig, EventMap, RelationMap, apply_scheme, read_config
+from kg.reading.brat import read_brat
+from kg.reading.scheme import DEFAULT_BASE, CorpusConfig, EventMap, RelationMap, apply_scheme, read_config
 
 DATA = Path(__file__).parent / "data"
 TUTORIAL = DATA / "brat_tutorial_news"
@@ -277,7 +277,81 @@ def test_symmetric_relations() -> None:
     )
     config = CorpusConfig(Path("."), relations={"Allies": RelationMap("alliedWith", reverse=True)})
     mapped = _map(article, config)
-    assert [(r.id, r.subject, r.object) for r in mapped.relations] == [("R1", "T1", "T2"), ("R3", "T2", "T1")]
+    # both directions are kept, each with its own annotation (the mapping stores the direct triple once)
+    assert [(r.id, r.subject, r.object) for r in mapped.relations] == [
+        ("R1", "T1", "T2"), ("R2", "T2", "T1"), ("R3", "T2", "T1")]
+
+
+# -- rules by argument types ------------------------------------------------------------------------
+
+IS_A = {("Person", "Actor"), ("ArmedGroup", "Actor"), ("ArmedGroup", "Organization"), ("City", "Place"),
+        ("Country", "Place"), ("Organization", "Actor")}
+
+
+def _is_a(a: str, b: str) -> bool:
+    return a == b or (a, b) in IS_A
+
+
+RULES_TOML = """
+[entities]
+PER = "Person"
+ORG = "ArmedGroup"
+LOC = "City"
+NAT = ""
+
+[relations]
+In_charge_of = [
+  { subject = ["PER", "ORG"], object = "ORG", type = "commands" },
+  { object = "Place", type = "controls" },
+]
+Co_located = [
+  { subject = "Actor", object = "Place", type = "operatesIn" },
+  { subject = "Place", object = "Actor", type = "operatesIn", reverse = true },
+  { subject = "Place", object = "Place", type = "locatedIn" },
+  { type = "" },
+]
+Located_in = { subject = "ORG", type = "basedAt" }
+"""
+
+
+def _rules_config(tmp_path: Path) -> CorpusConfig:
+    (tmp_path / "kg.toml").write_text(RULES_TOML, encoding="utf-8")
+    return read_config(tmp_path)
+
+
+def test_relation_rules_are_read_in_order(tmp_path: Path) -> None:
+    c = _rules_config(tmp_path)
+    assert c.relations["In_charge_of"] == (RelationMap("commands", subject=("PER", "ORG"), object=("ORG",)),
+                                           RelationMap("controls", object=("Place",)))
+    assert c.relations["Co_located"][-1] == RelationMap("")  # type: ignore[index]
+    assert c.relations["Located_in"] == RelationMap("basedAt", subject=("ORG",))
+
+
+def test_a_relation_maps_by_the_types_of_its_arguments(tmp_path: Path) -> None:
+    ents = (_entity("P", "PER"), _entity("G", "ORG"), _entity("C", "LOC"), _entity("D", "LOC"),
+            _entity("N", "NAT"))
+    rels = (Relation("R1", "In_charge_of", "P", "G"), Relation("R2", "In_charge_of", "G", "C"),
+            Relation("R3", "Co_located", "G", "C"), Relation("R4", "Co_located", "C", "G"),
+            Relation("R5", "Co_located", "C", "D"), Relation("R6", "Co_located", "P", "P2"),
+            Relation("R7", "Located_in", "G", "C"), Relation("R8", "Located_in", "C", "D", line=9))
+    mapped = apply_scheme(Article("a", "", entities=(*ents, _entity("P2", "PER")), relations=rels, source="a.ann"),
+                          _rules_config(tmp_path), entity_types=ENTITY_TYPES, relation_types=RELATION_TYPES,
+                          event_types=EVENT_TYPES, roles=ROLES, symmetric=SYMMETRIC, is_a=_is_a)
+    assert [(r.id, r.type, r.subject, r.object) for r in mapped.relations] == [
+        ("R1", "commands", "P", "G"), ("R2", "controls", "G", "C"), ("R3", "operatesIn", "G", "C"),
+        ("R4", "operatesIn", "G", "C"), ("R5", "locatedIn", "C", "D"), ("R7", "basedAt", "G", "C")]
+    # R6 fits only the default rule, which leaves it out on purpose: no word; R8 fits no rule: an error
+    [problem] = mapped.problems
+    assert (problem.line, problem.severity) == (9, "error")
+    assert problem.message == "no rule for 'Located_in' in kg.toml fits R8: LOC C → LOC D"
+
+
+def test_a_rule_after_the_default_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / "kg.toml").write_text('[relations]\nX = [{ type = "commands" }, { object = "A", type = "controls" }]\n',
+                                      encoding="utf-8")
+    with pytest.raises(ConfigError, match="never used") as info:
+        read_config(tmp_path)
+    assert info.value.line == 2
 
 
 def test_claimants_left_out_become_text() -> None:

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from kg.errors import AnnotationError, KGError
 from kg.model import Span
-from kg.sidecar import parse_sidecar, read_sidecar
+from kg.reading.sidecar import parse_sidecar, read_sidecar
 
 TEXT = "قوات حفتر تقاتل سرايا الدفاع عن بنغازي. وقالت مصادر محلية إن قوات حفتر تتقدم نحو بنغازي."
 
@@ -118,7 +118,7 @@ def test_invalid_utf8_is_reported_with_its_line(tmp_path: Path):
 
 
 def test_metadata_only_sidecar_refuses_annotations():
-    with pytest.raises(AnnotationError, match="beside a brat .ann"):
+    with pytest.raises(AnnotationError, match="beside an annotation file"):
         parse_sidecar("entities: []\n", TEXT, article_id="t", source="t.yaml", metadata_only=True)
 
 

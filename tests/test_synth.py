@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from kg.build import build
-from kg.check import check_corpus
+from kg.mapping.pipeline import check_corpus
 from kg.store import GraphStore
 
 SYNTH = Path(__file__).parent.parent / "benchmarks" / "synth.py"

@@ -83,7 +83,7 @@ def check(
 
     Example: kg check seeds
     """
-    from kg.check import check_corpus
+    from kg.mapping.pipeline import check_corpus
 
     problems = check_corpus(corpus)
     for problem in problems:

@@ -25,7 +25,7 @@ def annotate(
     Example: kg annotate corpus/articles/new.txt -o corpus/articles/new.yaml
     """
     from kg.annotate import annotate_file
-    from kg.resolve import read_registry
+    from kg.mapping.resolve import read_registry
 
     if not article.is_file():
         fail(f"{article}: no such file (give the article's .txt file)")

@@ -217,7 +217,7 @@ def read_registry(path: Path | None) -> Registry:
     """Read ``actors.yaml`` (a missing path gives an empty registry)."""
     if path is None or not path.exists():
         return Registry()
-    from kg.sidecar import load_yaml
+    from kg.reading.sidecar import load_yaml
 
     try:
         text = path.read_text(encoding="utf-8-sig")

@@ -26,7 +26,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -49,10 +49,35 @@ _TOML_AT = re.compile(r"\(at line (\d+), column \d+\)")
 
 @dataclass(frozen=True)
 class RelationMap:
-    """Where a foreign relation type goes: an ontology relation (``reverse`` swaps subject and object)."""
+    """Where a foreign relation type goes: an ontology relation (``""``: left out on purpose; ``reverse`` swaps
+    subject and object).
+
+    ``subject`` and ``object``, when given, restrict the rule to arguments of those types: foreign types as
+    written, or ontology classes (a class matches its subclasses: ``Actor`` matches ``Person``). A foreign
+    type mapped by a list of rules takes the first rule that fits its arguments; a rule without
+    ``subject`` and ``object`` fits any (the default).
+
+    >>> rule = RelationMap("controls", object=("Place",))
+    >>> rule.fits("Person", "Person", "City", "GPE", lambda a, b: a == b or (a, b) == ("City", "Place"))
+    True
+    """
 
     type: str
     reverse: bool = False
+    subject: tuple[str, ...] = ()
+    object: tuple[str, ...] = ()
+
+    def fits(self, subject_type: str, subject_written: str, object_type: str, object_written: str,
+             is_a: Callable[[str, str], bool]) -> bool:
+        """Whether the rule applies to a subject and an object of these types (ontology, and as written)."""
+        def one(names: tuple[str, ...], mapped: str, written: str) -> bool:
+            return not names or any(n in (mapped, written) or is_a(mapped, n) for n in names)
+
+        return one(self.subject, subject_type, subject_written) and one(self.object, object_type, object_written)
+
+
+#: What kg.toml gives for one foreign relation type: one rule, or rules tried in order.
+RelationRules = RelationMap | tuple[RelationMap, ...]
 
 
 @dataclass(frozen=True)
@@ -73,7 +98,7 @@ class CorpusConfig:
     language: str | None = None
     outlet: str | None = None
     entities: Mapping[str, str] = field(default_factory=dict)  # foreign → ontology class; "" = leave out
-    relations: Mapping[str, RelationMap] = field(default_factory=dict)
+    relations: Mapping[str, RelationRules] = field(default_factory=dict)
     events: Mapping[str, EventMap] = field(default_factory=dict)
     roles: Mapping[str, str] = field(default_factory=dict)  # role renames for every event type
     attributes: Mapping[str, str] = field(default_factory=dict)  # brat attribute (or name=value) → flag
@@ -126,18 +151,40 @@ class _Toml:
                                  f"valid keys: {', '.join(valid)}")
 
 
-def _relation_map(toml: _Toml, name: str, value: Any) -> RelationMap:
+def _relation_map(toml: _Toml, name: str, value: Any) -> RelationRules:
     keys = ("relations", name)
     if isinstance(value, str):
         return RelationMap(value)
+    if isinstance(value, list):
+        if not value:
+            raise toml.error(f"relations.{name} is an empty list of rules", keys,
+                             f'write {name} = [{{ subject = "…", object = "…", type = "…" }}, {{ type = "…" }}]')
+        rules = tuple(_relation_rule(toml, name, item) for item in value)
+        for rule, later in zip(rules, rules[1:], strict=False):
+            if not (rule.subject or rule.object):
+                raise toml.error(f"relations.{name}: a rule follows the default rule (the one without subject "
+                                 f"and object), so it is never used: {later}", keys,
+                                 "put the default rule last")
+        return rules
+    return _relation_rule(toml, name, value)
+
+
+def _relation_rule(toml: _Toml, name: str, value: Any) -> RelationMap:
+    keys = ("relations", name)
     table = toml.table(value, keys)
-    toml.known(table, ("type", "reverse"), keys)
+    toml.known(table, ("type", "reverse", "subject", "object"), keys)
     if "type" not in table:
         raise toml.error(f"relations.{name} has no type", keys, f'write {name} = {{ type = "…" }}')
     reverse = table.get("reverse", False)
     if not isinstance(reverse, bool):
         raise toml.error(f"relations.{name}.reverse must be true or false", (*keys, "reverse"))
-    return RelationMap(toml.string(table["type"], (*keys, "type")), reverse)
+
+    def types(key: str) -> tuple[str, ...]:
+        found = table.get(key, [])
+        names = found if isinstance(found, list) else [found]
+        return tuple(toml.string(n, (*keys, key)) for n in names)
+
+    return RelationMap(toml.string(table["type"], (*keys, "type")), reverse, types("subject"), types("object"))
 
 
 def _event_map(toml: _Toml, name: str, value: Any) -> EventMap:
@@ -344,9 +391,24 @@ def _map_event(m: _Mapper, ev: Event, new_type: str, event_map: EventMap | None)
                                figures=tuple(figures))
 
 
-def _relation_key(r: Relation) -> tuple[object, ...]:
-    return (r.type, frozenset((r.subject, r.object)), r.claimant, r.date, r.negated, r.uncertain, r.former,
-            r.intended)
+def _rule(m: _Mapper, r: Relation, rules: RelationRules | None, kinds: dict[str, tuple[str, str]],
+          is_a: Callable[[str, str], bool]) -> tuple[bool, RelationMap | None]:
+    """Whether a rule of kg.toml fits a relation (if not, it is reported), and that rule (None: not mapped)."""
+    if rules is None or isinstance(rules, RelationMap):
+        if isinstance(rules, RelationMap) and (rules.subject or rules.object):
+            rules = (rules,)
+        else:
+            return True, rules
+    unknown = ("?", "?")
+    (s_type, s_written), (o_type, o_written) = kinds.get(r.subject, unknown), kinds.get(r.object, unknown)
+    for rule in rules:
+        if rule.fits(s_type, s_written, o_type, o_written, is_a):
+            return True, rule
+    m.problem(r.line, f"no rule for {r.type!r} in kg.toml fits {r.id}: {s_written} {r.subject} → "
+              f"{o_written} {r.object}",
+              'add a rule for these types, or a default rule { type = "…" } (type = "" leaves them out)')
+    m.dropped[r.id] = r.type
+    return False, None
 
 
 def apply_scheme(
@@ -358,14 +420,17 @@ def apply_scheme(
     event_types: frozenset[str],
     roles: frozenset[str],
     symmetric: frozenset[str] = frozenset(),
+    is_a: Callable[[str, str], bool] | None = None,
 ) -> Article:
     """A copy of the article with ontology names for its types and roles (``article`` is not changed).
 
     A mapping in ``config`` wins over a name that is already in the ontology (a foreign scheme may use an
     ontology name in another sense). Left out, with a problem in ``Article.problems``: records of unknown
     types (an error), relations whose subject or object was left out, and event arguments pointing to
-    something left out (warnings). A relation of a ``symmetric`` type is never reversed, and the same claim
-    written in both directions is kept once. An event's first ``place`` argument becomes its ``place``.
+    something left out (warnings). A relation mapped by rules takes the first rule that fits the types of its
+    arguments (``is_a`` from the ontology lets a rule name a superclass). A relation of a ``symmetric`` type is
+    never reversed; written in both directions, each annotation is kept (with its own evidence). An event's
+    first ``place`` argument becomes its ``place``.
     """
     m = _Mapper(article, config, roles)
 
@@ -384,31 +449,31 @@ def apply_scheme(
             kept.append((ev, new_type, event_map))
     events = [_map_event(m, ev, new_type, event_map) for ev, new_type, event_map in kept]
 
+    written = {e.id: e.type for e in article.entities}
+    kinds = {e.id: (e.type, written[e.id]) for e in entities}
+    kinds.update((ev.id, (new_type, ev.type)) for ev, new_type, _ in kept)
     relations: list[Relation] = []
-    seen: set[tuple[object, ...]] = set()
     for r in article.relations:
-        relation_map = config.relations.get(r.type)
-        new_type = m.target("relation", r.id, r.type, relation_map.type if relation_map else None,
-                            relation_types, r.line)
-        if new_type is None:
-            continue
         gone = [x for x in (r.subject, r.object) if x in m.dropped]
-        if gone:
+        rules = config.relations.get(r.type)
+        if gone and (rules is not None or r.type in relation_types):
             m.problem(r.line, f"relation {r.id} ({r.type}) left out: its "
                       + " and ".join(f"argument {x} ({m.dropped[x]})" for x in gone) + " was left out",
                       "map the argument's type in kg.toml", "warning")
             continue
+        fits, rule = _rule(m, r, rules, kinds, is_a or (lambda a, b: a == b))
+        if not fits:
+            continue
+        new_type = m.target("relation", r.id, r.type, rule.type if rule else None, relation_types, r.line)
+        if new_type is None:
+            continue
+        if gone:
+            continue
         subject, obj = r.subject, r.object
-        if relation_map is not None and relation_map.reverse and new_type not in symmetric:
+        if rule is not None and rule.reverse and new_type not in symmetric:
             subject, obj = obj, subject
-        relation = dataclasses.replace(r, type=new_type, subject=subject, object=obj,
-                                       claimant=m.claimant(r.claimant, r.id, r.line))
-        if new_type in symmetric:
-            key = _relation_key(relation)
-            if key in seen:
-                continue
-            seen.add(key)
-        relations.append(relation)
+        relations.append(dataclasses.replace(r, type=new_type, subject=subject, object=obj,
+                                             claimant=m.claimant(r.claimant, r.id, r.line)))
 
     equivalences = []
     for members in article.equivalences:

@@ -39,22 +39,13 @@ from typing import TYPE_CHECKING
 
 from pyoxigraph import Literal, NamedNode, Quad
 
+from kg.mapping.resolve import ALIAS, Registry, Resolved, claimant_iri, iri_segment
 from kg.model import Article, Mention, Relation, Span
-from kg.resolve import ALIAS, Registry, Resolved, claimant_iri, iri_segment
+from kg.vocab import ACLED, DCT, FLAGS, KG, PROV, RDF, RDFS, SCHEMA, SKOS, WD, XSD
 
 if TYPE_CHECKING:
     from kg.ontology import Ontology
 
-KG = "https://w3id.org/kg/ontology#"
-ACLED = "https://w3id.org/kg/acled#"
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-PROV = "http://www.w3.org/ns/prov#"
-DCT = "http://purl.org/dc/terms/"
-SCHEMA = "https://schema.org/"
-WD = "http://www.wikidata.org/entity/"
 
 _TYPE = NamedNode(RDF + "type")
 _LABEL = NamedNode(RDFS + "label")
@@ -283,7 +274,7 @@ class _Builder:
             self.add(node, kg("reportedOn"), date_literal(self.article.metadata.date))
         if rel.date:
             self.add(node, kg("date"), date_literal(rel.date))
-        for flag in ("negated", "uncertain", "former", "intended"):
+        for flag in FLAGS:
             if getattr(rel, flag):
                 self.add(node, kg(flag), Literal(True))
 
@@ -347,7 +338,7 @@ def article_to_quads(
 
 def registry_to_quads(registry: Registry, ontology: Ontology, *, base: str) -> Iterator[Quad]:
     """The registry graph: type, labels (``@ar``, ``@en``), aliases and external ids of every entry."""
-    from kg.resolve import category_of
+    from kg.mapping.resolve import category_of
 
     graph = NamedNode(registry_graph(base))
     for entry in registry.entries.values():

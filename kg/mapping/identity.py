@@ -26,12 +26,12 @@ import dataclasses
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
+from kg.mapping.resolve import ALIAS, Registry, Resolution, is_pronoun, normalize_name, resolve_article
 from kg.model import Article, Entity, Event, Figure, Problem, Relation
-from kg.resolve import ALIAS, Registry, Resolution, is_pronoun, normalize_name, resolve_article
 
 if TYPE_CHECKING:
     from kg.ontology import Ontology
-    from kg.scheme import CorpusConfig
+    from kg.reading.scheme import CorpusConfig
 
 #: kg's pronouns by language (primary language subtag); kg.toml ``[identity.pronouns]`` replaces a list.
 PRONOUNS: dict[str, tuple[str, ...]] = {
@@ -167,7 +167,7 @@ def _event_without(ev: Event, gone: set[str], texts: Mapping[str, str], warn, na
 
 
 def resolve_in_corpus(article: Article, config: CorpusConfig, registry: Registry, ontology: Ontology) -> Resolution:
-    """:func:`kg.resolve.resolve_article` with a corpus's settings: base IRI, ``[identity]`` of kg.toml."""
+    """:func:`kg.mapping.resolve.resolve_article` with a corpus's settings: base IRI, ``[identity]`` of kg.toml."""
     return resolve_article(article, registry, base=config.base, ontology=ontology,
                            merge_aliases=config.merge_aliases,
                            pronouns=pronoun_words(article.metadata.language, config.pronouns))

@@ -25,12 +25,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from kg.errors import AnnotationError
-from kg.model import Article, Entity, Event, Figure, Mention, Metadata, Relation, Span
+from kg.model import Article, Entity, Event, Figure, Mention, Metadata, Problem, Relation, Span
+
+if TYPE_CHECKING:
+    from kg.reading.scheme import CorpusConfig
 
 _ID = re.compile(r"^[A-Za-z0-9_\-.]{1,100}$")
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
@@ -343,54 +346,91 @@ def parse_sidecar(
     source: str = "",
     text_source: str = "",
     metadata_only: bool = False,
+    collect: list[Problem] | None = None,
 ) -> Article:
     """Parse a YAML sidecar against the article text into an :class:`Article`.
 
     With ``metadata_only`` (a sidecar beside a brat ``.ann``) only the ``article:`` block is allowed.
+    The first problem is raised, unless ``collect`` is given: then the problem of each item is appended to
+    it and the item is left out, and the other items are read (a YAML syntax error is always raised).
     """
     data = load_yaml(yaml_text, source=source)
     reader = _Reader(text or "", source)
     if data is None:
         data = _Map()
     top = reader.mapping(data, "the sidecar", 1)
+
+    def each(build: Any, *args: Any) -> Any:
+        if collect is None:
+            return build(*args)
+        try:
+            return build(*args)
+        except AnnotationError as exc:
+            collect.append(Problem(exc.file or source, exc.line, exc.message, exc.hint))
+            return None
+
     for key in top:
         if key not in _TOP_KEYS:
-            raise reader.error(f"unknown top-level key `{key}`", _line(top.get(key), 1),
-                               f"use {', '.join(_TOP_KEYS)}")
-        if metadata_only and key != "article":
-            raise reader.error(f"`{key}` in a sidecar beside a brat .ann file", _line(top.get(key), 1),
-                               "keep annotations in the .ann file; the sidecar holds only `article:`")
-    metadata = reader.metadata(top.get("article"))
-    entities = [reader.entity(v, _line(v, 1)) for v in reader.sequence(top.get("entities"), "`entities`", 1)]
-    relations = [
-        reader.relation(v, _line(v, 1), n)
-        for n, v in enumerate(reader.sequence(top.get("relations"), "`relations`", 1), 1)
-    ]
-    events = [
-        reader.event(v, _line(v, 1), n)
-        for n, v in enumerate(reader.sequence(top.get("events"), "`events`", 1), 1)
-    ]
+            each(_raise, reader.error(f"unknown top-level key `{key}`", _line(top.get(key), 1),
+                                      f"use {', '.join(_TOP_KEYS)}"))
+        elif metadata_only and key != "article":
+            each(_raise, reader.error(f"`{key}` in a sidecar beside an annotation file", _line(top.get(key), 1),
+                                      "keep annotations in the annotation file; the sidecar holds only "
+                                      "`article:`"))
+    metadata = each(reader.metadata, top.get("article")) or Metadata()
+    if metadata_only:
+        return Article(id=article_id, text=text or "", metadata=metadata, source=source, text_source=text_source)
+
+    def items(key: str, build: Any) -> list[Any]:
+        values = each(reader.sequence, top.get(key), f"`{key}`", 1) or []
+        found = (each(build, v, _line(v, 1), n) for n, v in enumerate(values, 1))
+        return [x for x in found if x is not None]
+
     return Article(
         id=article_id,
         text=text or "",
         metadata=metadata,
-        entities=tuple(entities),
-        relations=tuple(relations),
-        events=tuple(events),
+        entities=tuple(items("entities", lambda v, line, _n: reader.entity(v, line))),
+        relations=tuple(items("relations", reader.relation)),
+        events=tuple(items("events", reader.event)),
         source=source,
         text_source=text_source,
+        problems=tuple(collect or ()),
     )
+
+
+def _raise(error: AnnotationError) -> None:
+    raise error
+
+
+def _decode(path: Path) -> str:
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise AnnotationError(f"invalid UTF-8 at byte {exc.start}", file=str(path), line=line,
+                              hint="save the file as UTF-8") from None
 
 
 def read_sidecar(path: Path, text: str | None, *, article_id: str, text_source: str = "",
                  metadata_only: bool = False) -> Article:
     """Read a sidecar file; invalid UTF-8 is reported with its line."""
-    raw = path.read_bytes()
-    try:
-        yaml_text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise AnnotationError(f"invalid UTF-8 at byte {exc.start}", file=str(path), line=line,
-                              hint="save the file as UTF-8") from None
-    return parse_sidecar(yaml_text, text, article_id=article_id, source=str(path), text_source=text_source,
+    return parse_sidecar(_decode(path), text, article_id=article_id, source=str(path), text_source=text_source,
                          metadata_only=metadata_only)
+
+
+def read(path: Path, text: str | None, *, metadata: Metadata, config: CorpusConfig) -> Article:
+    """The YAML sidecar reader of :data:`kg.reading.readers.READERS`: every item's problem is collected.
+
+    ``metadata`` is not used: the sidecar holds the article's metadata itself.
+    """
+    return parse_sidecar(_decode(path), text, article_id=path.stem, source=str(path), collect=[])
+
+
+def read_metadata(path: Path, text: str | None = None) -> tuple[Metadata, tuple[Problem, ...]]:
+    """The ``article:`` block of a sidecar beside an annotation file of another format, with its problems."""
+    problems: list[Problem] = []
+    article = parse_sidecar(_decode(path), text, article_id=path.stem, source=str(path), metadata_only=True,
+                            collect=problems)
+    return article.metadata, tuple(problems)

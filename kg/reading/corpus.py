@@ -1,0 +1,156 @@
+"""Reading a corpus: find its articles, read each one's annotations into plain records.
+
+A corpus is a folder holding ``kg.toml`` (optional), ``actors.yaml`` (optional) and the articles, in
+``articles/`` or in the folder itself (see ``docs/annotation-format.md``). Each article is ``NAME.txt``
+with one annotation file in a format that :data:`kg.reading.readers.READERS` knows: ``NAME.yaml`` (the YAML
+sidecar) or ``NAME.ann`` (brat standoff; a ``NAME.yaml`` beside it then holds only the article's metadata).
+
+>>> from pathlib import Path
+>>> corpus = open_corpus(Path("seeds"))
+>>> [f.id for f in corpus.files]
+['000_9c143c0af1e05f5b']
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from kg.errors import AnnotationError, KGError
+from kg.mapping.resolve import Registry, read_registry
+from kg.model import Article, Metadata, Problem
+from kg.reading.scheme import CorpusConfig, read_config
+
+#: Bump when the mapping to RDF changes, so incremental builds redo every article.
+MAPPING_VERSION = "1"
+
+
+@dataclass(frozen=True)
+class ArticleFiles:
+    """The files of one article: its text, its annotation file (any format of
+    :data:`kg.reading.readers.READERS`) and a YAML sidecar beside it holding only the article's metadata."""
+
+    id: str
+    text: Path | None
+    annotation: Path | None = None
+    metadata: Path | None = None
+
+    def digest(self) -> str:
+        """Content hash of the text and annotation files."""
+        h = hashlib.sha256()
+        sidecar = self.metadata or (self.annotation if self.metadata is None and _is_sidecar(self.annotation)
+                                    else None)
+        other = self.annotation if self.annotation != sidecar else None
+        for path in (self.text, other, sidecar):  # in this order, so that hashes stay as they were
+            h.update(b"\0" if path is None else path.read_bytes() + b"\1")
+        return h.hexdigest()
+
+
+def _is_sidecar(path: Path | None) -> bool:
+    from kg.reading.readers import METADATA_READER, reader_for
+
+    reader = reader_for(path) if path is not None else None
+    return reader is not None and reader.name == METADATA_READER
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """A corpus folder: its configuration, registry and article files."""
+
+    root: Path
+    config: CorpusConfig
+    registry: Registry
+    files: tuple[ArticleFiles, ...]
+
+    def digest(self) -> str:
+        """Hash of what every article's mapping depends on besides its own files."""
+        h = hashlib.sha256(MAPPING_VERSION.encode())
+        for path in (self.root / "kg.toml", self.config.registry):
+            if path is not None and path.exists():
+                h.update(path.read_bytes())
+        return h.hexdigest()
+
+
+def find_articles(root: Path, *, skip: Iterable[Path] = ()) -> list[ArticleFiles]:
+    """Every article under a corpus folder, sorted by id.
+
+    Files are grouped by name without suffix: ``NAME.txt`` and one annotation file of a known format
+    (``NAME.yaml`` beside another format's file holds the metadata). An annotation file without its text is
+    an error, and so are two annotation files of one article. ``skip`` names files that are not articles
+    (the registry); ``actors.yaml`` in the corpus root never is one.
+    """
+    from kg.reading.readers import METADATA_READER, READERS
+
+    folder = root / "articles" if (root / "articles").is_dir() else root
+    skipped = {p.resolve() for p in skip} | {(root / n).resolve() for n in ("actors.yaml", "actors.yml")}
+    found: dict[str, dict[str, Path]] = {}
+    for path in sorted(folder.rglob("*")):
+        suffix = path.suffix.lower()
+        if (suffix != ".txt" and suffix not in READERS) or not path.is_file() or path.resolve() in skipped:
+            continue
+        rel = path.relative_to(folder).with_suffix("").as_posix()
+        found.setdefault(rel, {})[suffix] = path
+    files = []
+    for article_id, parts in sorted(found.items()):
+        text = parts.pop(".txt", None)
+        sidecars = [p for s, p in parts.items() if READERS[s].name == METADATA_READER]
+        others = [p for s, p in parts.items() if READERS[s].name != METADATA_READER]
+        if len(others) > 1 or len(sidecars) > 1:
+            clash = others if len(others) > 1 else sidecars
+            raise AnnotationError(f"{len(clash)} annotation files for one article: "
+                                  f"{', '.join(p.name for p in clash)}", file=str(clash[0]),
+                                  hint="keep one of them (or rename the others)")
+        annotation = others[0] if others else sidecars[0] if sidecars else None
+        metadata = sidecars[0] if others and sidecars else None
+        if text is None and annotation is not None and not READERS[annotation.suffix.lower()].has_text:
+            raise AnnotationError(f"no text file for {annotation.name}", file=str(annotation),
+                                  hint=f"add {Path(article_id).name}.txt beside it")
+        files.append(ArticleFiles(article_id, text, annotation, metadata))
+    return files
+
+
+def open_corpus(root: Path) -> Corpus:
+    """Read a corpus folder's configuration and registry and list its articles."""
+    if not root.exists():
+        raise KGError(f"corpus folder not found: {root}", hint="give the path of a folder of articles")
+    if root.is_file():
+        raise KGError(f"{root} is a file, not a corpus folder",
+                      hint="give the folder that holds the article (and its kg.toml)")
+    config = read_config(root)
+    skip = [config.registry] if config.registry is not None else []
+    return Corpus(root, config, read_registry(config.registry), tuple(find_articles(root, skip=skip)))
+
+
+def read_article(files: ArticleFiles, config: CorpusConfig) -> Article:
+    """Read one article's text and annotations, each file once, with the reader of its format.
+
+    Types stay as written (see :func:`kg.reading.scheme.apply_scheme`). Problems of single annotations are
+    in ``Article.problems`` (those records are left out); a file that cannot be read at all raises
+    :class:`~kg.errors.AnnotationError`. The corpus's default outlet and language fill what the article's
+    metadata leaves open.
+    """
+    from kg.reading.brat import read_text
+    from kg.reading.readers import reader_for
+    from kg.reading.sidecar import read_metadata
+
+    text = read_text(files.text) if files.text is not None else None
+    metadata, problems = Metadata(), tuple[Problem, ...]()
+    if files.metadata is not None:
+        metadata, problems = read_metadata(files.metadata, text)
+    reader = reader_for(files.annotation) if files.annotation is not None else None
+    if files.annotation is not None and reader is not None:
+        article = reader.read(files.annotation, text, metadata=metadata, config=config)
+        article = dataclasses.replace(article, id=files.id, text_source=str(files.text or files.annotation),
+                                      problems=(*problems, *article.problems))
+    else:
+        article = Article(id=files.id, text=text or "", metadata=metadata, source=str(files.text),
+                          text_source=str(files.text), problems=problems)
+    meta = article.metadata
+    defaults = {"outlet": config.outlet, "language": config.language}
+    missing = {k: v for k, v in defaults.items() if v is not None and getattr(meta, k) is None}
+    if missing:
+        article = dataclasses.replace(article, metadata=dataclasses.replace(meta, **missing))
+    return article
