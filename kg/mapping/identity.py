@@ -23,6 +23,7 @@ a.ann:1: T1 'We' is a pronoun: it is not made into an actor (annotate the name i
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
@@ -53,10 +54,15 @@ def pronoun_words(language: str | None, overrides: Mapping[str, Sequence[str]] |
     >>> pronoun_words("en", {"en": []})
     frozenset()
     """
-    lists = {**PRONOUNS, **{k.lower(): tuple(v) for k, v in (overrides or {}).items()}}
     primary = (language or "").replace("_", "-").split("-")[0].lower()
+    return _pronoun_words(primary, tuple((k.lower(), tuple(v)) for k, v in (overrides or {}).items()))
+
+
+@functools.lru_cache(maxsize=64)
+def _pronoun_words(primary: str, overrides: tuple[tuple[str, tuple[str, ...]], ...]) -> frozenset[str]:
+    lists = {**PRONOUNS, **dict(overrides)}
     chosen = [lists[primary]] if primary in lists else list(lists.values())
-    return frozenset(normalize_name(w) for words in chosen for w in words if normalize_name(w))
+    return frozenset(key for words in chosen for w in words if (key := normalize_name(w)))
 
 
 def _linked_to_names(article: Article, pronoun_ids: set[str]) -> set[str]:

@@ -27,6 +27,7 @@ True
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import re
 import unicodedata
@@ -294,6 +295,15 @@ def category_of(entity_type: str, is_a: Any) -> str:
     return "quantity"
 
 
+def _longest(words: Collection[str]) -> int:
+    return _longest_cached(words) if isinstance(words, frozenset) else max(map(len, words), default=0)
+
+
+@functools.lru_cache(maxsize=64)
+def _longest_cached(words: frozenset[str]) -> int:
+    return max(map(len, words), default=0)
+
+
 def is_pronoun(text: str, pronouns: Collection[str]) -> bool:
     """Whether a mention is only a pronoun (``pronouns`` folded by :func:`normalize_name`), clitics allowed.
 
@@ -303,7 +313,7 @@ def is_pronoun(text: str, pronouns: Collection[str]) -> bool:
     >>> is_pronoun("We", words), is_pronoun("US", words), is_pronoun("وهم", words), is_pronoun("ISIL", words)
     (True, False, True, False)
     """
-    if not pronouns or (len(text) > 1 and text.isupper()):
+    if not pronouns or (len(text) > 1 and text.isupper()) or len(text) > _longest(pronouns) + 2:
         return False
     key = normalize_name(text)
     keys = {key, key[1:]} if key[:1] in _CONJUNCTIONS else {key}
