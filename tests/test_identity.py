@@ -247,3 +247,23 @@ def test_built_graphs_conform_to_the_shapes(tmp_path: Path) -> None:
         assert build([corpus, AR], store=store).ok
         conforms, text = validate(store)
         assert conforms, text
+
+
+def test_alias_between_an_actor_and_a_city_is_an_error_and_self_loops_warn(tmp_path: Path) -> None:
+    corpus = tmp_path / "c"
+    (corpus / "articles").mkdir(parents=True)
+    shutil.copy(EN / "kg.toml", corpus / "kg.toml")
+    text = "ISIL took Raqqa. Daesh, that is ISIL, supports Daesh.\n"
+    (corpus / "articles" / "a.txt").write_text(text, encoding="utf-8")
+    (corpus / "articles" / "a.ann").write_text(
+        "T1\tOrganization 0 4\tISIL\nT2\tCity 10 15\tRaqqa\nT3\tOrganization 17 22\tDaesh\n"
+        "T4\tOrganization 32 36\tISIL\nT5\tOrganization 47 52\tDaesh\n"
+        "R1\tSynonym Arg1:T1 Arg2:T2\nR2\tSynonym Arg1:T3 Arg2:T4\nR3\tSupports Arg1:T4 Arg2:T5\n", encoding="utf-8")
+    problems = check_corpus([corpus])
+    error = next(p for p in problems if p.severity == "error")
+    assert error.line == 6 and "'alsoKnownAs' cannot go from Organization" in error.message
+    (corpus / "articles" / "a.ann").write_text(
+        (corpus / "articles" / "a.ann").read_text(encoding="utf-8").replace("R1\tSynonym Arg1:T1 Arg2:T2\n", ""),
+        encoding="utf-8")
+    (loop,) = [p for p in check_corpus([corpus]) if p.severity == "warning"]
+    assert loop.line == 7 and "R3 (supports)" in loop.message and "itself" in loop.message

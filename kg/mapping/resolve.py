@@ -350,6 +350,12 @@ def resolve_article(article: Article, registry: Registry, *, base: str, is_a: An
     if merge_aliases:
         _merge(article, registry, resolved, entities, clash, pronouns, problems)
     _single_types(article, resolved, entities, clash, problems)
+    for r in article.relations:
+        ends = (resolved.get(r.subject), resolved.get(r.object))
+        if r.type != ALIAS and r.subject != r.object and ends[0] and ends[1] and ends[0].iri == ends[1].iri:
+            problems.append(_warn(article, r.line, f"{r.id} ({r.type}) joins {r.subject} and {r.object}, which are "
+                                  "one node: it relates the node to itself", "check the alias annotations and "
+                                  "the registry, or the relation's arguments"))
     resolved.problems = tuple(problems)
     return resolved
 
