@@ -96,6 +96,10 @@ def test_alias_annotations_make_one_node_with_every_name(built: Built) -> None:
                                   "Islamic State of Iraq and the Levant", "Daesh"}
     dawla = built.node("داعش")
     assert built.labels(dawla) == {"تنظيم الدولة الإسلامية في العراق والشام", "الدولة الإسلامية في العراق والشام", "داعش"}
+    hts = built.node("Hayat Tahrir al-Sham")  # the YAML sidecar: a former name, merged too
+    assert built.labels(hts) == {"Hayat Tahrir al-Sham", "the Nusra Front"}
+    assert built.ask(f"ASK {{ <{BASE}article/hts#assertion-R1> a kg:AliasAssertion ; kg:identifies <{hts}> ; "
+                     "kg:former true }")
     # the claims of every name land on the one node
     assert built.ask(f"ASK {{ <{isil}> kg:controls ?p . ?p rdfs:label \"Palmyra\"@en }}")
     assert built.ask(f"ASK {{ <{isil}> kg:hostileTo|^kg:hostileTo <{built.node('the Syrian army')}> }}")
@@ -131,13 +135,14 @@ def test_every_relation_line_is_in_the_graph_or_reported(built: Built) -> None:
 # -- pronouns -----------------------------------------------------------------------------------------------
 
 def test_pronouns_are_not_actors_and_check_says_so(built: Built) -> None:
-    for word in ("We", "his", "I", "them", "هو", "نحن", "وهم"):
+    for word in ("We", "his", "I", "them", "They", "هو", "نحن", "وهم"):
         assert not built.rows(f'SELECT ?x WHERE {{ ?x rdfs:label ?l FILTER(STR(?l) = "{word}") }}'), word
     warnings = [str(p) for p in check_corpus([EN, AR]) if p.severity == "warning"]
     errors = [p for p in check_corpus([EN, AR]) if p.severity == "error"]
     assert not errors
     for where, word in (("isil.ann:7:", "'We'"), ("isil.ann:8:", "'his'"), ("isil.ann:9:", "'I'"),
-                        ("dawla.ann:4:", "'هو'"), ("dawla.ann:7:", "'نحن'"), ("dawla.ann:8:", "'وهم'")):
+                        ("dawla.ann:4:", "'هو'"), ("dawla.ann:7:", "'نحن'"), ("dawla.ann:8:", "'وهم'"),
+                        ("hts.yaml:8:", "'They'")):
         assert any(where in w and word in w and "is a pronoun" in w for w in warnings), where
     assert any("isil.ann:18:" in w and "R6 (headOf) left out" in w for w in warnings)
 
