@@ -47,7 +47,7 @@ def _peak() -> dict[str, float]:
 def measure_build(corpus: str, store_dir: str, workers: int, nquads: str | None) -> dict:
     sys.path.insert(0, str(ROOT))
     from kg.build import build, store_stats
-    from kg.store import GraphStore
+    from kg.sparql.store import GraphStore
 
     store = GraphStore(Path(store_dir))
     start = time.perf_counter()

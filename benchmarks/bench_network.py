@@ -53,7 +53,7 @@ def measure_build(corpus: str, store_dir: str, nquads: str, batch: int) -> dict:
     import shutil
 
     from kg.build import build
-    from kg.store import GraphStore
+    from kg.sparql.store import GraphStore
 
     source = Path(corpus)
     staging = source.parent / f"{source.name}-staging"
@@ -82,7 +82,7 @@ def measure_network(store_dir: str, evidence: bool, pickle_to: str | None) -> di
     import pickle
 
     from kg.network import actor_network
-    from kg.store import GraphStore
+    from kg.sparql.store import GraphStore
 
     store = GraphStore(Path(store_dir), read_only=True)
     start = time.perf_counter()
@@ -98,7 +98,7 @@ def measure_network(store_dir: str, evidence: bool, pickle_to: str | None) -> di
 
 def measure_as_of(store_dir: str) -> dict:
     from kg.analyze import network_as_of
-    from kg.store import GraphStore
+    from kg.sparql.store import GraphStore
 
     store = GraphStore(Path(store_dir), read_only=True)
     start = time.perf_counter()

@@ -5,7 +5,7 @@ when the work folder holds them; not timed here, see ``bench_build.py``). Then:
 
 * embedded: each saved question, with parameters chosen from the data (the group with the most
   commanders, the most allied group, …, given as IRIs), run ``--repeats`` times through
-  :func:`kg.query.run_query` on the store; the median wall time and the number of rows. Resolving a
+  :func:`kg.sparql.query.run_query` on the store; the median wall time and the number of rows. Resolving a
   name to an actor (one label lookup) is timed on its own row;
 * rdflib: the same bound query text on an ``rdflib.Dataset`` (``default_union=True``) parsed from the
   store's N-Quads, in a child process (with a memory limit) for ``--rdflib-articles`` articles (by
@@ -67,7 +67,7 @@ def prepare(n: int, work: Path, seed: int) -> dict:
     from synth import generate_corpus
 
     from kg.build import build
-    from kg.store import GraphStore
+    from kg.sparql.store import GraphStore
 
     corpus, store_dir, nquads = work / f"corpus-{n}", work / f"store-{n}", work / f"dump-{n}.nq"
     info: dict = {"articles": n, "corpus": str(corpus), "store": str(store_dir)}
@@ -87,8 +87,8 @@ def prepare(n: int, work: Path, seed: int) -> dict:
 
 def choose_params(store_dir: Path) -> dict[str, str]:
     """IRIs for every parameter, picked from the data (see PICK)."""
-    from kg.query import run_query
-    from kg.store import GraphStore
+    from kg.sparql.query import run_query
+    from kg.sparql.store import GraphStore
 
     with GraphStore(store_dir, read_only=True) as store:
         params = {name: run_query(store, q).rows[0][0].value for name, q in PICK.items()}  # type: ignore[union-attr]
@@ -98,7 +98,7 @@ def choose_params(store_dir: Path) -> dict[str, str]:
 
 def questions(params: dict[str, str]) -> dict[str, dict[str, str]]:
     """Each saved question with the parameters it needs."""
-    from kg.query import saved_queries
+    from kg.sparql.query import saved_queries
 
     out = {}
     for name, saved in saved_queries().items():
@@ -115,8 +115,8 @@ def questions(params: dict[str, str]) -> dict[str, dict[str, str]]:
 
 def bound_texts(store_dir: Path, asked: dict[str, dict[str, str]]) -> dict[str, str]:
     """The query text each question runs, parameters bound (the same text for every engine)."""
-    from kg.query import _bindings, bind_values, declare_prefixes, load_query
-    from kg.store import GraphStore
+    from kg.sparql.query import _bindings, bind_values, declare_prefixes, load_query
+    from kg.sparql.store import GraphStore
 
     out = {}
     with GraphStore(store_dir, read_only=True) as store:
@@ -127,8 +127,8 @@ def bound_texts(store_dir: Path, asked: dict[str, dict[str, str]]) -> dict[str, 
 
 
 def bench_embedded(store_dir: Path, asked: dict[str, dict[str, str]], repeats: int, label: str) -> dict:
-    from kg.query import resolve_actor, run_query
-    from kg.store import GraphStore
+    from kg.sparql.query import resolve_actor, run_query
+    from kg.sparql.store import GraphStore
 
     out: dict = {}
     with GraphStore(store_dir, read_only=True) as store:
@@ -207,7 +207,7 @@ def bench_rdflib(nquads: Path, texts: dict[str, str], repeats: int, timeout: flo
 
 
 def bench_endpoint(store_dir: Path, texts: dict[str, str], clients: int, seconds: float) -> dict:
-    from kg.serve import SparqlServer, free_port
+    from kg.sparql.serve import SparqlServer, free_port
 
     out = {}
     with SparqlServer(store_dir, port=free_port(), timeout=60) as server:
@@ -293,13 +293,12 @@ def main() -> None:
     asked = questions(params)
     result["params"] = asked
     texts = bound_texts(store_dir, asked)
-    from kg.store import GraphStore
+    from kg.sparql.store import GraphStore
 
     with GraphStore(store_dir, read_only=True) as store:
-        label_row = next(iter(store.store.query(
-            f"SELECT ?l WHERE {{ <{params['group']}> <http://www.w3.org/2000/01/rdf-schema#label> ?l }} LIMIT 1",
-            use_default_graph_as_union=True)))
-        label = label_row[0].value  # type: ignore[index,union-attr]
+        label_row = store.select(
+            f"SELECT ?l WHERE {{ <{params['group']}> <http://www.w3.org/2000/01/rdf-schema#label> ?l }} LIMIT 1").rows[0]
+        label = label_row[0].value  # type: ignore[union-attr]
     result["embedded"] = bench_embedded(store_dir, asked, args.repeats, label)
     print(f"embedded store, {args.articles} articles ({result['corpus']['quads']} quads), median of {args.repeats}:")
     for name, r in result["embedded"].items():

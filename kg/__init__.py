@@ -1,7 +1,7 @@
 """kg: annotated news articles to an RDF knowledge graph of actors and their relations.
 
 The public names are re-exported here lazily (PEP 562), so ``import kg`` stays fast and a notebook writes
-``kg.build(...)``, ``kg.open_store()``, ``kg.run_query(...)``; each is imported from its module the first time
+``kg.build(...)``, ``kg.open_source()``, ``kg.run_query(...)``; each is imported from its module the first time
 it is used. ``docs/contracts.md`` describes them; ``docs/architecture.md`` says where each lives.
 
 >>> import kg
@@ -29,11 +29,14 @@ _EXPORTS: dict[str, str] = {
     "BuildReport": "kg.build",
     "store_stats": "kg.build",
     # the graph
-    "GraphStore": "kg.store",
-    "default_store_path": "kg.store",
-    "run_query": "kg.query",
-    "saved_queries": "kg.query",
-    "push": "kg.remote",
+    "GraphStore": "kg.sparql.store",
+    "default_store_path": "kg.sparql.store",
+    "Endpoint": "kg.sparql.source",
+    "Source": "kg.sparql.source",
+    "open_source": "kg.sparql.source",
+    "run_query": "kg.sparql.query",
+    "saved_queries": "kg.sparql.query",
+    "push": "kg.sparql.remote",
     # the actor network
     "actor_network": "kg.network",
     "write_view": "kg.views",

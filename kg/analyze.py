@@ -54,7 +54,7 @@ from kg.network import (
 
 if TYPE_CHECKING:
     from kg.ontology import Ontology
-    from kg.store import GraphStore
+    from kg.sparql.source import Source
 
 #: Centrality measures by name.
 MEASURES = ("degree", "betweenness", "eigenvector", "pagerank")
@@ -547,10 +547,10 @@ def ego_network(network: nx.MultiDiGraph, center: str, *, radius: int = 1) -> nx
     return nx.ego_graph(network, node, radius=radius, undirected=True).copy()
 
 
-def network_as_of(source: GraphStore | str, date: str, **filters: Any) -> nx.MultiDiGraph:
+def network_as_of(source: Source, date: str, **filters: Any) -> nx.MultiDiGraph:
     """The network as it was reported on or before ``date`` (``actor_network(source, as_of=date, ...)``).
 
-    >>> from kg.store import GraphStore
+    >>> from kg.sparql.store import GraphStore
     >>> len(network_as_of(GraphStore(), "2016-07"))
     0
     """
@@ -581,7 +581,7 @@ def _ego_report(network: nx.MultiDiGraph) -> dict[str, Any]:
 
 
 def run(
-    source: GraphStore | str | nx.MultiDiGraph,
+    source: Source | nx.MultiDiGraph,
     analysis: str = "summary",
     actors: Iterable[str] = (),
     *,

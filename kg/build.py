@@ -20,14 +20,17 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kg.errors import KGError
 from kg.mapping.rdf import article_iri, registry_graph, registry_to_quads
 from kg.model import Problem
 from kg.reading.corpus import ArticleFiles, Corpus, open_corpus
-from kg.store import GraphStore, triples_text
-from kg.vocab import KG, RDF, RDFS
+from kg.sparql.store import GraphStore, triples_text
+from kg.vocab import KG
+
+if TYPE_CHECKING:
+    from kg.sparql.source import Source
 
 Progress = Callable[[int, int], None]
 
@@ -106,7 +109,7 @@ def build(
             tasks.append((files, corpus, digest))
     existing = {} if force else store.article_hashes()
     todo = [t for t in tasks if existing.get(article_iri(t[0].id, t[1].config.base)) != t[2]]
-    problems: list[Problem] = []
+    problems: list[Problem] = [p for corpus in corpora for p in corpus.problems]  # files no reader knows
     skipped: list[Problem] = []
     with tempfile.TemporaryDirectory(prefix="kg-build-") as spill_dir:
         graphs = _Pending(Path(spill_dir))
@@ -197,7 +200,7 @@ def _run(todo: list[tuple[ArticleFiles, Corpus, str]], workers: int,
         yield from pool.map(_map_in_worker, jobs, chunksize=max(1, min(64, len(jobs) // (workers * 8))))
 
 
-def store_stats(store: GraphStore) -> dict[str, object]:
+def store_stats(store: Source) -> dict[str, object]:
     """Counts of articles, actors, places, relations by type, assertions, events, figures and claimants.
 
     Actor, place and event classes come from the ontology.
@@ -205,10 +208,10 @@ def store_stats(store: GraphStore) -> dict[str, object]:
     from kg.ontology import load_ontology
 
     ontology = load_ontology()
-    prefixes = {"kg": KG, "rdf": RDF, "rdfs": RDFS}
 
     def rows(query: str) -> list[Any]:
-        return list(store.store.query(query, use_default_graph_as_union=True, prefixes=prefixes))  # type: ignore[arg-type]
+        result = store.select(query)  # kg's prefixes declared, on the store and on an endpoint
+        return [dict(zip(result.variables, row, strict=True)) for row in result.rows]
 
     def typed(names: frozenset[str]) -> int:
         values = " ".join(f"kg:{n}" for n in sorted(names))
@@ -234,7 +237,7 @@ def store_stats(store: GraphStore) -> dict[str, object]:
         "assertions": typed(frozenset({"Assertion"})),
         "events": typed(ontology.event_types),
         "figures": typed(frozenset({"CasualtyFigure"})),
-        "quads": len(store),
+        "quads": int(rows("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")[0]["n"].value),
         "relations_by_type": dict(sorted(relations.items())),
         "claims_by_claimant": claimants,
     }

@@ -1,6 +1,6 @@
 """``kg demo``: build the seed corpus, show what the graph answers, write a view.
 
->>> from kg.store import GraphStore
+>>> from kg.sparql.store import GraphStore
 >>> store = GraphStore()
 >>> from kg.build import build, render_stats
 >>> _ = build([seed_corpus()], store=store)
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kg.build import build, render_stats
-from kg.store import GraphStore
+from kg.sparql.store import GraphStore
 from kg.vocab import KG
 
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
@@ -68,16 +68,15 @@ def pairs(store: GraphStore, relation: str) -> list[Pair]:
       OPTIONAL {{ ?o <{RDFS_LABEL}> ?oar FILTER(LANG(?oar) = "ar") }}
       OPTIONAL {{ ?o <{RDFS_LABEL}> ?oen FILTER(LANG(?oen) = "en") }}
     }} GROUP BY ?s ?o ORDER BY ?se ?oe"""
-    rows = store.store.query(query, use_default_graph_as_union=True)
+    rows = store.select(query, prefixes=False).records()
 
-    def text(row: object, var: str) -> str:
-        term = row[var]  # type: ignore[index]
-        return term.value if term is not None else ""
+    def text(row: dict[str, str | None], var: str) -> str:
+        return row[var] or ""
 
     return [
         Pair(text(r, "s"), text(r, "o"), text(r, "sa"), text(r, "se"), text(r, "oa"), text(r, "oe"),
              int(text(r, "n")), tuple(text(r, "flags").split()))
-        for r in rows  # type: ignore[union-attr]
+        for r in rows
     ]
 
 

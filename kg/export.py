@@ -28,11 +28,11 @@ import networkx as nx
 from kg.errors import ExportError
 
 if TYPE_CHECKING:
-    from kg.store import GraphStore
+    from kg.sparql.source import Source
 
 #: Formats of the actor network, with their file suffix.
 NETWORK_FORMATS = {"graphml": ".graphml", "gexf": ".gexf", "csv": ".csv"}
-#: Formats of the RDF dataset (written by :meth:`kg.store.GraphStore.dump`), with their file suffix.
+#: Formats of the RDF dataset (written by :meth:`kg.sparql.store.GraphStore.dump`), with their file suffix.
 RDF_FORMATS = {"trig": ".trig", "nq": ".nq", "ttl": ".ttl", "jsonld": ".jsonld"}
 FORMATS = {**NETWORK_FORMATS, **RDF_FORMATS}
 SEPARATOR = " | "
@@ -256,7 +256,7 @@ def write_network(network: nx.Graph, path: Path, fmt: str) -> list[Path]:
     raise ExportError(f"{fmt!r} is not a network format", hint=f"one of {', '.join(NETWORK_FORMATS)}")
 
 
-def export(source: GraphStore | str, path: Path, fmt: str | None = None, *, projection: str | None = None,
+def export(source: Source, path: Path, fmt: str | None = None, *, projection: str | None = None,
            **filters: Any) -> list[Path]:
     """Write the store's RDF dataset, or its actor network (or a projection of it), to ``path``.
 
@@ -266,7 +266,7 @@ def export(source: GraphStore | str, path: Path, fmt: str | None = None, *, proj
     written.
 
     >>> import tempfile
-    >>> from kg.store import GraphStore
+    >>> from kg.sparql.store import GraphStore
     >>> with tempfile.TemporaryDirectory() as d:
     ...     [p.name for p in export(GraphStore(), Path(d, "dump.trig"))]
     ['dump.trig']
@@ -276,9 +276,6 @@ def export(source: GraphStore | str, path: Path, fmt: str | None = None, *, proj
 
     fmt = export_format(path, fmt)
     if fmt in RDF_FORMATS:
-        if isinstance(source, str):
-            raise ExportError("RDF export reads a local store, not an endpoint",
-                              hint="use --store, or fetch the data with the endpoint's own dump")
         if projection is not None or any(v not in (None, (), False, 1) for v in filters.values()):
             raise ExportError(f"{fmt} export writes the whole dataset; filters and projections apply to "
                               f"graphml, gexf and csv")

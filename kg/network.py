@@ -31,11 +31,7 @@ meets the window.
 from __future__ import annotations
 
 import difflib
-import json
 import re
-import urllib.error
-import urllib.parse
-import urllib.request
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
@@ -46,7 +42,7 @@ from kg.errors import NetworkError, UnknownActorError
 
 if TYPE_CHECKING:
     from kg.ontology import Ontology
-    from kg.store import GraphStore
+    from kg.sparql.source import Source
 
 KG = "https://w3id.org/kg/ontology#"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -68,52 +64,16 @@ _PREFIXES = (f"PREFIX kg: <{KG}>\nPREFIX rdf: <{RDF}>\nPREFIX rdfs: <{RDFS}>\nPR
 # -- reading the store ----------------------------------------------------------------------------------
 
 
-def select(source: GraphStore | str, query: str) -> list[dict[str, str | None]]:
-    """Run a SPARQL SELECT on a store or an endpoint URL; rows as ``{variable: lexical value or None}``.
+def select(source: Source, query: str) -> list[dict[str, str | None]]:
+    """Run a SPARQL SELECT on a source (the store or an endpoint); rows as ``{variable: lexical value or None}``.
 
-    The union of all graphs is the default graph. One code path for both kinds of source: only the
-    transport differs.
+    The union of all graphs is the default graph.
 
-    >>> from kg.store import GraphStore
+    >>> from kg.sparql.store import GraphStore
     >>> select(GraphStore(), "SELECT ?x WHERE { VALUES ?x { 1 } }")
     [{'x': '1'}]
     """
-    if isinstance(source, str):
-        return _select_remote(source, query)
-    try:
-        solutions = source.store.query(query, use_default_graph_as_union=True)
-    except SyntaxError as exc:  # a bug in kg's own query text, not the user's
-        raise NetworkError(f"SPARQL error: {exc}") from exc
-    names = [v.value for v in solutions.variables]  # type: ignore[union-attr]
-    return [{name: None if term is None else term.value for name, term in zip(names, sol, strict=True)}
-            for sol in solutions]  # type: ignore[union-attr]
-
-
-def _select_remote(url: str, query: str) -> list[dict[str, str | None]]:
-    """The query through :func:`kg.query.run_query` (the project's one client), else plain HTTP."""
-    import importlib.util
-
-    if importlib.util.find_spec("kg.remote") is not None:
-        from kg.query import run_query
-
-        return run_query(url, query).records()
-    return _select_http(url, query)
-
-
-def _select_http(url: str, query: str) -> list[dict[str, str | None]]:
-    """SPARQL 1.1 Protocol: POST the query, read application/sparql-results+json."""
-    request = urllib.request.Request(
-        url, data=urllib.parse.urlencode({"query": query}).encode("utf-8"), method="POST",
-        headers={"Accept": "application/sparql-results+json",
-                 "Content-Type": "application/x-www-form-urlencoded"})
-    try:
-        with urllib.request.urlopen(request, timeout=300) as response:
-            data = json.load(response)
-    except (urllib.error.URLError, OSError, ValueError) as exc:
-        raise NetworkError(f"cannot query {url}: {exc}", hint="is the SPARQL endpoint running? "
-                           "(kg serve, or oxigraph serve --union-default-graph)") from None
-    names = data.get("head", {}).get("vars", [])
-    return [{n: (b[n]["value"] if n in b else None) for n in names} for b in data["results"]["bindings"]]
+    return source.select(query, prefixes=False).records()
 
 
 def check_date(value: str | None, what: str = "date") -> str | None:
@@ -299,7 +259,7 @@ def _closure(names: Iterable[str], universe: Iterable[str], ontology: Ontology) 
 
 
 def actor_network(
-    source: GraphStore | str,
+    source: Source,
     *,
     relations: Iterable[str] | None = None,
     actor_types: Iterable[str] | None = None,
@@ -326,7 +286,7 @@ def actor_network(
     per-assertion evidence (faster on large stores). Negated assertions make no edge unless
     ``include_negated``. Assertions without any date are left out when a window is given.
 
-    >>> from kg.store import GraphStore
+    >>> from kg.sparql.store import GraphStore
     >>> store = GraphStore()
     >>> store.replace({"https://w3id.org/kg/id/article/a1": '''
     ... <https://w3id.org/kg/id/article/a1> a <https://w3id.org/kg/ontology#Article> .
@@ -438,7 +398,7 @@ def _edges(rows: Iterable[Mapping[str, str | None]], ont: Ontology, node_types: 
     return edges
 
 
-def _events(source: GraphStore | str, ont: Ontology, node_types: set[str], types: Mapping[str, str], *,
+def _events(source: Source, ont: Ontology, node_types: set[str], types: Mapping[str, str], *,
             since: str | None, until: str | None, as_of: str | None, include_negated: bool,
             ) -> tuple[list[tuple[str, str, str, dict[str, Any]]], dict[str, dict[str, Any]]]:
     """Event nodes and their role edges (event → participant or place)."""

@@ -50,7 +50,7 @@ if TYPE_CHECKING:
     from IPython.display import HTML
 
     from kg.ontology import Ontology
-    from kg.store import GraphStore
+    from kg.sparql.store import GraphStore
 
 LANGS = ("ar", "en", "both")
 TEMPLATES = Path(__file__).resolve().parent / "templates"

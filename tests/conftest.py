@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from kg.build import build
-from kg.store import GraphStore
+from kg.sparql.store import GraphStore
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -74,7 +74,7 @@ def stop_process(proc: subprocess.Popen[bytes]) -> None:
 def oxigraph_server(tmp_path: Path) -> Iterator[str]:
     """A fresh, empty read-write Oxigraph server on a free loopback port (union default graph); its base URL."""
     from kg.errors import StoreError
-    from kg.serve import find_oxigraph, free_port
+    from kg.sparql.serve import find_oxigraph, free_port
 
     try:
         program = find_oxigraph()

@@ -26,7 +26,7 @@ from kg.build import build
 from kg.cli import app
 from kg.errors import NetworkError, UnknownActorError
 from kg.network import actor_network, network_from_triples
-from kg.store import GraphStore
+from kg.sparql.store import GraphStore
 
 ROOT = Path(__file__).parent.parent
 SEEDS = ROOT / "seeds"

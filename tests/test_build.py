@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from kg.build import build
 from kg.cli import app
 from kg.demo import pairs
-from kg.store import GraphStore
+from kg.sparql.store import GraphStore
 from kg.vocab import KG
 
 DATA = Path(__file__).parent / "data"

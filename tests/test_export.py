@@ -26,7 +26,7 @@ from kg.export import (
     write_graphml,
 )
 from kg.network import actor_network, alliance_network, network_from_triples
-from kg.store import GraphStore
+from kg.sparql.store import GraphStore
 
 ROOT = Path(__file__).parent.parent
 SEEDS = ROOT / "seeds"

@@ -24,7 +24,7 @@ from kg.network import (
     signed_network,
     support_network,
 )
-from kg.store import GraphStore
+from kg.sparql.store import GraphStore
 
 ROOT = Path(__file__).parent.parent
 SEEDS = ROOT / "seeds"

@@ -16,7 +16,7 @@ from kg.model import Article, Entity, Mention, Metadata, Span
 from kg.reading import readers
 from kg.reading.corpus import find_articles, open_corpus
 from kg.reading.readers import READERS, Reader, reader_for
-from kg.store import GraphStore
+from kg.sparql.store import GraphStore
 
 DATA = Path(__file__).parent / "data"
 

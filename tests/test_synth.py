@@ -11,7 +11,7 @@ import yaml
 
 from kg.build import build
 from kg.mapping.pipeline import check_corpus
-from kg.store import GraphStore
+from kg.sparql.store import GraphStore
 
 SYNTH = Path(__file__).parent.parent / "benchmarks" / "synth.py"
 

@@ -23,7 +23,7 @@ from kg.errors import KGError, ViewError
 from kg.layout import LARGE, layout
 from kg.network import actor_network, network_from_triples
 from kg.ontology import load_ontology
-from kg.store import GraphStore
+from kg.sparql.store import GraphStore
 from kg.views import render_view, script_json, select_network, show, write_view
 
 XSS_CORPUS = Path(__file__).parent / "data" / "xss"

@@ -13,7 +13,7 @@ from kg.cli.options import StoreOption, open_store
 from kg.errors import KGError
 
 if TYPE_CHECKING:
-    from kg.store import GraphStore
+    from kg.sparql.store import GraphStore
 
 
 @app.command()
@@ -31,7 +31,7 @@ def build(
 
     Example: kg build seeds --out seeds.trig
     """
-    from kg.store import GraphStore
+    from kg.sparql.store import GraphStore
 
     target = GraphStore() if memory else open_store(store)
     with target:
@@ -91,8 +91,8 @@ def check(
     errors = [p for p in problems if p.severity == "error"]
     if not errors and shacl:
         from kg.build import build as run_build
-        from kg.shapes import validate
-        from kg.store import GraphStore
+        from kg.sparql.shapes import validate
+        from kg.sparql.store import GraphStore
 
         try:
             mem = GraphStore()

@@ -7,23 +7,33 @@ from typing import Annotated
 import typer
 
 from kg.cli import app, echo_json, fail
-from kg.cli.options import StoreOption, open_store
+from kg.cli.options import (
+    EndpointOption,
+    FederationOption,
+    StoreOption,
+    UserOption,
+    credentials,
+    open_source,
+    open_store,
+)
 from kg.errors import KGError
 
 
 @app.command()
 def stats(
     store: StoreOption = None,
+    endpoint: EndpointOption = None,
+    user: UserOption = None,
     fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
 ) -> None:
-    """Counts of articles, actors, relations by type and claimants in the store.
+    """Counts of articles, actors, relations by type and claimants in the store (or at an endpoint).
 
     Example: kg stats --format json
     """
     from kg.build import render_stats, store_stats
 
-    with open_store(store, read_only=True) as st:
-        stats = store_stats(st)
+    with open_source(store, endpoint, user=user) as source:
+        stats = store_stats(source)
     if fmt == "json":
         echo_json(stats)
     else:
@@ -42,7 +52,9 @@ def query(
     graph: Annotated[list[str] | None, typer.Option(
         "--graph", "-g", help="Query only these graphs (repeatable; default: the union of all graphs).")] = None,
     timeout: Annotated[float | None, typer.Option(help="Stop the query after this many seconds.", min=0.001)] = None,
-    endpoint: Annotated[str | None, typer.Option(help="Ask this SPARQL endpoint instead of the store.")] = None,
+    endpoint: EndpointOption = None,
+    user: UserOption = None,
+    allow_federation: FederationOption = False,
     list_saved: Annotated[bool, typer.Option("--list", help="List the saved queries and their parameters.")] = False,
     store: StoreOption = None,
 ) -> None:
@@ -50,7 +62,7 @@ def query(
 
     Example: kg query commanders --param group="سرايا الدفاع عن بنغازي"
     """
-    from kg.query import parse_params, run_query, saved_queries
+    from kg.sparql.query import parse_params, run_query, saved_queries
 
     try:
         if list_saved:
@@ -64,11 +76,8 @@ def query(
         if text is None:
             fail("give a QUERY (SPARQL text, @file.rq or a saved query name), or --list")
         params = parse_params(param or [])
-        if endpoint:
-            result = run_query(endpoint, text, params=params, graph=graph, timeout=timeout)
-        else:
-            with open_store(store, read_only=True) as st:
-                result = run_query(st, text, params=params, graph=graph, timeout=timeout)
+        with open_source(store, endpoint, user=user, allow_federation=allow_federation) as source:
+            result = run_query(source, text, params=params, graph=graph, timeout=timeout)
         out = result.format(fmt)
         typer.echo(out, nl=not out.endswith("\n"))
     except KGError as exc:
@@ -77,28 +86,42 @@ def query(
 
 @app.command()
 def serve(
-    host: Annotated[str, typer.Option(help="Address to listen on (127.0.0.1: this machine only).")] = "127.0.0.1",
+    host: Annotated[str, typer.Option(help="Address to listen on (127.0.0.1: this machine only; 0.0.0.0: "
+                                      "every interface).")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)] = 7878,
     allow_update: Annotated[bool, typer.Option("--allow-update", help="Accept SPARQL updates "
                                                "(default: read-only, updates get 403).")] = False,
+    allow_federation: Annotated[bool, typer.Option("--allow-federation", help="Let queries use SERVICE and "
+                                                   "updates LOAD (the server then sends requests to other "
+                                                   "servers); refused with 403 by default.")] = False,
     timeout: Annotated[float, typer.Option(help="Stop a query after this many seconds (whole seconds).",
                                            min=1)] = 30,
     max_results: Annotated[int, typer.Option(help="Refuse answers of more rows or triples than this "
                                              "(413); 0: no limit.", min=0)] = 100_000,
+    allowed_host: Annotated[list[str] | None, typer.Option(
+        "--allowed-host", help="Also answer requests addressed to this host name (repeatable); by default only "
+        "the bind address (and localhost on loopback, any IP address on 0.0.0.0) is answered.")] = None,
+    cors: Annotated[list[str] | None, typer.Option(
+        help="Allow cross-origin requests from this origin, e.g. https://yasgui.example (repeatable; "
+        "default: none).")] = None,
+    concurrency: Annotated[int, typer.Option(help="Queries the engine runs at once; more wait their turn.",
+                                             min=1)] = 4,
+    queue: Annotated[int, typer.Option(help="Requests that may wait for a turn; past that: 503.", min=0)] = 64,
+    max_body: Annotated[int, typer.Option(help="Largest request body accepted, in bytes (413 past it).",
+                                          min=1)] = 1_000_000,
     store: StoreOption = None,
 ) -> None:
-    """Serve the store as a SPARQL 1.1 endpoint (GET/POST /query; JSON, XML, CSV, TSV by Accept).
+    """Serve the store as a SPARQL 1.1 endpoint: /query (JSON, XML, CSV, TSV by Accept), /questions, a query page at /.
 
     Example: kg serve --port 7878   (then: kg query --endpoint http://127.0.0.1:7878/query commanders -p group=LNA)
     """
-    from kg.serve import serve as run_serve
-    from kg.store import default_store_path
+    from kg.sparql.serve import serve as run_serve
+    from kg.sparql.store import default_store_path
 
-    try:
-        run_serve(store or default_store_path(), host=host, port=port, allow_update=allow_update,
-                  timeout=timeout, max_results=max_results, echo=lambda line: typer.echo(line, err=True))
-    except KGError as exc:
-        fail(exc)
+    run_serve(store or default_store_path(), host=host, port=port, allow_update=allow_update,
+              allow_federation=allow_federation, timeout=timeout, max_results=max_results,
+              allowed_hosts=allowed_host or (), cors=cors or (), concurrency=concurrency, queue=queue,
+              max_body=max_body, echo=lambda line: typer.echo(line, err=True))
 
 
 @app.command()
@@ -106,24 +129,27 @@ def push(
     endpoint: Annotated[str, typer.Option(help="The server's SPARQL query endpoint (or http://HOST:PORT "
                                           "for Oxigraph and kg serve).")],
     update_endpoint: Annotated[str | None, typer.Option(help="Its update endpoint, if not ENDPOINT with "
-                                                        "/query or /sparql replaced by /update.")] = None,
-    replace: Annotated[bool, typer.Option("--replace", help="Replace graphs the server already holds.")] = False,
+                                                        "/query or /sparql replaced by /update "
+                                                        "(Virtuoso: …/sparql-auth).")] = None,
+    replace: Annotated[bool, typer.Option("--replace", help="Replace article graphs the server already holds "
+                                          "(the registry graph is always merged).")] = False,
     batch_size: Annotated[int, typer.Option(help="Triples per request (graphs are never split).",
                                             min=1)] = 20_000,
+    user: UserOption = None,
     store: StoreOption = None,
 ) -> None:
-    """Load every article graph (and the registry) into a SPARQL 1.1 server, in batches.
+    """Load every article graph (and the registry, merged) into a SPARQL 1.1 server, in batches.
 
     Example: kg push --endpoint http://127.0.0.1:7878 --replace
+    (Virtuoso: KG_PASSWORD=… kg push --endpoint http://HOST:8890/sparql --update-endpoint
+    http://HOST:8890/sparql-auth --user dba)
     """
-    from kg.remote import push as run_push
+    from kg.sparql.remote import push as run_push
 
+    login = credentials(user)
     with open_store(store, read_only=True) as st:
-        try:
-            report = run_push(st, endpoint, update_endpoint=update_endpoint, replace=replace,
-                              batch_size=batch_size)
-        except KGError as exc:
-            fail(exc)
+        report = run_push(st, endpoint, update_endpoint=update_endpoint, replace=replace, batch_size=batch_size,
+                          credentials=login)
     typer.echo(f"pushed {report.graphs} graph(s), {report.triples} triples in {report.requests} request(s)"
                + (f" ({report.retries} retried)" if report.retries else ""))
     if report.union_default is False:

@@ -19,7 +19,7 @@ from kg.cli.options import (
     StoreOption,
     UntilOption,
     names_list,
-    network_source,
+    open_source,
     open_store,
 )
 from kg.errors import KGError
@@ -96,7 +96,7 @@ def analyze(
 
     if fmt not in ("table", "json"):
         fail(f"unknown format {fmt!r} (use table or json)")
-    source = network_source(store, endpoint)
+    source = open_source(store, endpoint)
     try:
         report = run(source, analysis, actors or (), measure=measure, top=top, radius=radius, seed=seed,
                      signed=not alliances_only, strict=not weak, relations=names_list(relations),
@@ -105,8 +105,7 @@ def analyze(
     except KGError as exc:
         fail(exc)
     finally:
-        if not isinstance(source, str):
-            source.close()
+        source.close()
     if fmt == "json":
         echo_json(report)
     else:
@@ -151,12 +150,11 @@ def export(
                    "include_events": events, "exclude_flags": ("former", "intended") if current else ()}
     elif any((relations, actor_types, since, until, as_of, min_sources != 1, current, places, events, projection)):
         fail(f"{chosen} export writes the whole RDF dataset; filters apply to graphml, gexf and csv")
-    source = network_source(store, endpoint)
+    source = open_source(store, endpoint)
     try:
         written = run_export(source, out, chosen, projection=projection, **filters)
     except KGError as exc:
         fail(exc)
     finally:
-        if not isinstance(source, str):
-            source.close()
+        source.close()
     typer.echo("wrote " + ", ".join(str(p) for p in written))

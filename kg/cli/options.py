@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    from kg.sparql.http import Credentials
+    from kg.sparql.source import Source
 
 StoreOption = Annotated[
     Path | None,
@@ -26,6 +30,11 @@ AsOfOption = Annotated[str | None, typer.Option("--as-of", help="The network as 
                                                 "date: YYYY[-MM[-DD]].")]
 MinSourcesOption = Annotated[int, typer.Option("--min-sources", help="Fewest independent articles a relation "
                                                "needs.", min=1)]
+UserOption = Annotated[str | None, typer.Option("--user", help="User name for a server that asks for one "
+                                                "(basic or digest); the password is read from $KG_PASSWORD, "
+                                                "else asked for.")]
+FederationOption = Annotated[bool, typer.Option("--allow-federation", help="Let queries on the store use "
+                                                "SERVICE (send requests to other servers); refused by default.")]
 CurrentOption = Annotated[bool, typer.Option("--current", help="Leave out claims flagged former or intended.")]
 
 
@@ -37,12 +46,35 @@ def names_list(value: str | None) -> list[str] | None:
 
 
 def open_store(path: Path | None, *, read_only: bool = False):  # type: ignore[no-untyped-def]
-    """The store at ``path`` (default: :func:`kg.store.default_store_path`)."""
-    from kg.store import GraphStore
+    """The store at ``path`` (default: :func:`kg.sparql.store.default_store_path`)."""
+    from kg.sparql.store import GraphStore
 
     return GraphStore.open(path, read_only=read_only)
 
 
-def network_source(store: Path | None, endpoint: str | None):  # type: ignore[no-untyped-def]
-    """The endpoint URL if given, else the store opened read-only."""
-    return endpoint if endpoint else open_store(store, read_only=True)
+def open_source(store: Path | None, endpoint: str | None, *, user: str | None = None,
+                allow_federation: bool = False) -> Source:
+    """What ``--store DIR`` / ``--endpoint URL`` (with ``--user``) name: the endpoint if given, else the store
+    opened read-only. The password for ``--user`` comes from ``$KG_PASSWORD`` or a prompt."""
+    from kg.sparql.source import open_source as open_any
+
+    return open_any(store, endpoint, credentials=credentials(user), allow_federation=allow_federation)
+
+
+def credentials(user: str | None) -> Credentials | None:
+    """``--user`` with its password from ``$KG_PASSWORD``, else asked at the terminal (never an option)."""
+    import os
+    import sys
+
+    from kg.sparql.http import PASSWORD_ENV, Credentials
+
+    if not user:
+        return None
+    password = os.environ.get(PASSWORD_ENV)
+    if password is None:
+        if not sys.stdin.isatty():
+            from kg.errors import KGError
+
+            raise KGError(f"--user {user} needs a password: set ${PASSWORD_ENV}, or run at a terminal to be asked")
+        password = typer.prompt(f"Password for {user}", hide_input=True)
+    return Credentials(user, password)

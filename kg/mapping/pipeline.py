@@ -196,6 +196,7 @@ def check_corpus(paths: Iterable[Path], *, ontology: Ontology | None = None) -> 
         except KGError as exc:
             problems.append(Problem(exc.file or str(path), exc.line, exc.message, exc.hint))
             continue
+        problems.extend(corpus.problems)
         for files in corpus.files:
             problems.extend(process_article(files, corpus, content_hash="", ontology=ontology).problems)
     return problems

@@ -3,7 +3,9 @@
 A corpus is a folder holding ``kg.toml`` (optional), ``actors.yaml`` (optional) and the articles, in
 ``articles/`` or in the folder itself (see ``docs/annotation-format.md``). Each article is ``NAME.txt``
 with one annotation file in a format that :data:`kg.reading.readers.READERS` knows: ``NAME.yaml`` (the YAML
-sidecar) or ``NAME.ann`` (brat standoff; a ``NAME.yaml`` beside it then holds only the article's metadata).
+sidecar), ``NAME.ann`` (brat standoff) or an INCEpTION export that holds its own text (``NAME.json`` /
+``NAME.xmi``, UIMA CAS; ``NAME.tsv``, WebAnno TSV 3); beside an annotation file, ``NAME.yaml`` holds only
+the article's metadata. A file no reader knows is reported (:func:`unread_files`), never skipped in silence.
 
 >>> from pathlib import Path
 >>> corpus = open_corpus(Path("seeds"))
@@ -64,11 +66,12 @@ class Corpus:
     config: CorpusConfig
     registry: Registry
     files: tuple[ArticleFiles, ...]
+    problems: tuple[Problem, ...] = ()  # files no reader knows
 
     def digest(self) -> str:
         """Hash of what every article's mapping depends on besides its own files."""
         h = hashlib.sha256(MAPPING_VERSION.encode())
-        for path in (self.root / "kg.toml", self.config.registry):
+        for path in (self.root / "kg.toml", self.config.registry, *sorted(self.root.rglob("TypeSystem.xml"))):
             if path is not None and path.exists():
                 h.update(path.read_bytes())
         return h.hexdigest()
@@ -112,6 +115,26 @@ def find_articles(root: Path, *, skip: Iterable[Path] = ()) -> list[ArticleFiles
     return files
 
 
+#: Files a corpus may hold that are not articles: configuration (kg's, brat's, INCEpTION's) and documentation.
+COMPANIONS = frozenset({"kg.toml", "actors.yaml", "actors.yml", "TypeSystem.xml", "typesystem.xml", "annotation.conf",
+                        "visual.conf", "tools.conf", "kb_shortcuts.conf"})
+
+
+def unread_files(root: Path, *, skip: Iterable[Path] = ()) -> list[Problem]:
+    """A warning for each file of a corpus that no reader knows (configuration and documentation aside)."""
+    from kg.reading.readers import READERS
+
+    folder = root / "articles" if (root / "articles").is_dir() else root
+    skipped = {p.resolve() for p in skip}
+    paths = [*folder.rglob("*"), *(root.iterdir() if folder != root else ())]
+    return [Problem(str(p), None, f"not read: no reader knows {p.suffix or 'files without a suffix'}",
+                    f"kg reads .txt, {', '.join(sorted(READERS))}; convert or remove it", "warning")
+            for p in sorted(paths) if p.is_file() and p.suffix.lower() not in (".txt", *READERS)
+            and p.name not in COMPANIONS and p.suffix.lower() != ".md" and p.resolve() not in skipped
+            and not p.name.startswith(("README", "LICENSE"))
+            and not any(part.startswith(".") for part in p.relative_to(root).parts)]
+
+
 def open_corpus(root: Path) -> Corpus:
     """Read a corpus folder's configuration and registry and list its articles."""
     if not root.exists():
@@ -121,7 +144,8 @@ def open_corpus(root: Path) -> Corpus:
                       hint="give the folder that holds the article (and its kg.toml)")
     config = read_config(root)
     skip = [config.registry] if config.registry is not None else []
-    return Corpus(root, config, read_registry(config.registry), tuple(find_articles(root, skip=skip)))
+    return Corpus(root, config, read_registry(config.registry), tuple(find_articles(root, skip=skip)),
+                  tuple(unread_files(root, skip=skip)))
 
 
 def read_article(files: ArticleFiles, config: CorpusConfig) -> Article:

@@ -59,6 +59,8 @@ def lazy(target: str) -> ReadFunction:
 #: article's metadata.
 _TABLE: tuple[Reader, ...] = (
     Reader("brat", (".ann",), lazy("kg.reading.brat:read")),
+    Reader("cas", (".json", ".xmi"), lazy("kg.reading.cas:read"), has_text=True),
+    Reader("webanno", (".tsv",), lazy("kg.reading.webanno:read"), has_text=True),
     Reader("yaml", (".yaml", ".yml"), lazy("kg.reading.sidecar:read")),
 )
 

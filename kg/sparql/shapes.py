@@ -2,7 +2,7 @@
 
 >>> from kg.build import build
 >>> from kg.demo import seed_corpus
->>> from kg.store import GraphStore
+>>> from kg.sparql.store import GraphStore
 >>> store = GraphStore(); _ = build([seed_corpus()], store=store)
 >>> validate(store)[0]
 True
@@ -10,7 +10,7 @@ True
 
 from __future__ import annotations
 
-from kg.store import GraphStore
+from kg.sparql.store import GraphStore
 
 
 def validate(store: GraphStore) -> tuple[bool, str]:

@@ -1,5 +1,11 @@
 """The RDF store: embedded Oxigraph on disk (default), in memory (tests), with all-or-nothing writes.
 
+This is the only module that touches ``pyoxigraph.Store``. :class:`GraphStore` is a
+:class:`~kg.sparql.source.Source`: it answers ``select``, ``construct``, ``ask`` and ``graph_quads``
+like a remote endpoint does, querying the union of its graphs with kg's prefixes declared, and refuses
+``SERVICE`` (a query that would make this process send requests elsewhere) unless
+``allow_federation`` is set.
+
 The default store is the folder ``.kg-store`` in the working directory; the environment variable
 ``KG_STORE`` overrides it, and every command's ``--store DIR`` overrides both.
 
@@ -12,19 +18,24 @@ The default store is the folder ``.kg-store`` in the working directory; the envi
 from __future__ import annotations
 
 import contextlib
+import multiprocessing
 import os
+import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from kg.errors import StoreError
+from kg.errors import QueryError, StoreError
+from kg.sparql.base import Source
+from kg.sparql.results import Kind, QueryResult, from_serialized, materialize
+from kg.sparql.text import query_kind, refuse_federation, syntax_error
+from kg.vocab import KG, PREFIXES
 
 if TYPE_CHECKING:
     import rdflib
 
-KG = "https://w3id.org/kg/ontology#"
 DEFAULT_STORE = ".kg-store"
 STORE_ENV = "KG_STORE"
 
@@ -62,8 +73,11 @@ def triples_text(quads: Iterable[ox.Quad]) -> str:
     return "".join(f"{q.subject} {q.predicate} {q.object} .\n" for q in quads)
 
 
-class GraphStore:
+class GraphStore(Source):
     """An Oxigraph store holding one named graph per article (plus the registry graph)."""
+
+    #: Whether queries may use ``SERVICE`` (federation): off unless asked for.
+    allow_federation: bool = False
 
     def __init__(self, path: Path | None = None, *, read_only: bool = False) -> None:
         self.path = path
@@ -92,10 +106,11 @@ class GraphStore:
         self.close()
 
     def close(self) -> None:
-        if self.path is not None:
+        """Flush and release the store; closing twice is harmless."""
+        store = self.__dict__.pop("store", None)
+        if store is not None and self.path is not None:
             with contextlib.suppress(OSError, RuntimeError):  # RuntimeError: a read-only store
-                self.store.flush()
-        del self.store
+                store.flush()
 
     # -- reading ------------------------------------------------------------------------------------
 
@@ -112,6 +127,28 @@ class GraphStore:
 
     def quads(self) -> Iterator[ox.Quad]:
         return iter(self.store)
+
+    def graph_quads(self, iri: str) -> list[ox.Quad]:
+        return list(self.store.quads_for_pattern(None, None, None, ox.NamedNode(iri)))
+
+    def query(self, text: str, kind: Kind | None = None, *, graphs: list[str] | None = None,
+              timeout: float | None = None, prefixes: bool = True) -> QueryResult:
+        """Run one query on the union of the graphs (or on ``graphs``).
+
+        ``timeout`` (seconds) runs it in a child process that is killed at the deadline: pyoxigraph cannot
+        cancel a running query.
+        """
+        if not self.allow_federation:
+            refuse_federation(text)
+        kind = kind or query_kind(text)
+        if timeout is not None:
+            return _run_with_deadline(self, text, kind, graphs, timeout, prefixes)
+        try:
+            return materialize(_evaluate(self.store, text, graphs, prefixes), kind)
+        except SyntaxError as exc:
+            raise syntax_error(exc, text) from None
+        except (OSError, RuntimeError, ValueError) as exc:
+            raise QueryError(f"the query failed: {' '.join(str(exc).split())}") from None
 
     # -- writing ------------------------------------------------------------------------------------
 
@@ -183,14 +220,90 @@ class GraphStore:
         return ds
 
 
-PREFIXES = {
-    "kg": KG,
-    "acled": "https://w3id.org/kg/acled#",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "schema": "https://schema.org/",
-}
+# -- querying -----------------------------------------------------------------------------------------
+# A query with a deadline runs in a forked child (the in-memory store is shared copy-on-write; an on-disk
+# store is reopened read-only) and the child is killed at the deadline: pyoxigraph cannot cancel a running
+# query, and a thread could only be abandoned, still computing.
+
+
+def _evaluate(store: ox.Store, text: str, graphs: list[str] | None, prefixes: bool
+              ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+    declared = PREFIXES if prefixes else None
+    if graphs:
+        return store.query(text, prefixes=declared, default_graph=[ox.NamedNode(g) for g in graphs])
+    return store.query(text, prefixes=declared, use_default_graph_as_union=True)
+
+
+def _child(store: ox.Store | None, path: str | None, text: str, graphs: list[str] | None, prefixes: bool,
+           conn: object) -> None:
+    send = conn.send_bytes  # type: ignore[attr-defined]
+    try:
+        st = ox.Store.read_only(path) if path else store
+        answer = _evaluate(st, text, graphs, prefixes)  # type: ignore[arg-type]
+        if isinstance(answer, ox.QueryTriples):
+            send(b"G" + (answer.serialize(format=ox.RdfFormat.N_TRIPLES) or b""))
+        else:
+            send(b"R" + (answer.serialize(format=ox.QueryResultsFormat.JSON) or b""))
+    except SyntaxError as exc:
+        send(b"S" + str(exc).encode("utf-8"))
+    except Exception as exc:  # noqa: BLE001 - every failure goes back to the parent as one message
+        send(b"E" + " ".join(str(exc).split()).encode("utf-8"))
+
+
+def _run_with_deadline(source: GraphStore, text: str, kind: Kind, graphs: list[str] | None,
+                       timeout: float, prefixes: bool) -> QueryResult:
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return _run_in_thread(source, text, kind, graphs, timeout, prefixes)
+    if source.path is not None:
+        with contextlib.suppress(OSError, RuntimeError):  # a read-only store has nothing to flush
+            source.store.flush()
+    ctx = multiprocessing.get_context("fork")
+    recv, send = ctx.Pipe(duplex=False)
+    path = str(source.path) if source.path is not None else None
+    proc = ctx.Process(target=_child, args=(None if path else source.store, path, text, graphs, prefixes, send),
+                       daemon=True)
+    proc.start()
+    send.close()
+    try:
+        if not recv.poll(timeout):
+            raise QueryError(f"the query ran past the time limit of {timeout:g} s and was stopped",
+                             hint="narrow it (LIMIT, more specific patterns) or raise --timeout")
+        try:
+            message = recv.recv_bytes()
+        except EOFError:
+            raise QueryError(f"the query process ended without an answer (exit code {proc.exitcode})") from None
+    finally:
+        if proc.is_alive():
+            proc.kill()
+        proc.join()
+        recv.close()
+    tag, data = message[:1], message[1:]
+    if tag == b"S":
+        raise syntax_error(SyntaxError(data.decode("utf-8")), text)
+    if tag == b"E":
+        raise QueryError(f"the query failed: {data.decode('utf-8')}")
+    if tag == b"G":
+        return from_serialized("graph", data, "application/n-triples")
+    return from_serialized(kind, data, "application/sparql-results+json")
+
+
+def _run_in_thread(source: GraphStore, text: str, kind: Kind, graphs: list[str] | None,
+                   timeout: float, prefixes: bool) -> QueryResult:
+    """Without fork (Windows): the caller gets control back at the deadline; the query finishes unseen."""
+    box: list[QueryResult | BaseException] = []
+
+    def work() -> None:
+        try:
+            box.append(source.query(text, kind, graphs=graphs, prefixes=prefixes))
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller
+            box.append(exc)
+
+    worker = threading.Thread(target=work, daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if not box:
+        raise QueryError(f"the query ran past the time limit of {timeout:g} s",
+                         hint="narrow it (LIMIT, more specific patterns) or raise --timeout")
+    if isinstance(box[0], BaseException):
+        raise box[0]
+    return box[0]

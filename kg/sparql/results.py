@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 import pyoxigraph as ox
 
 from kg.errors import QueryError
+from kg.vocab import PREFIXES
 
 if TYPE_CHECKING:
     import pandas
@@ -115,8 +116,6 @@ class QueryResult:
             rows = [(t.subject, t.predicate, t.object) for t in self.triples]
             return QueryResult("select", ["subject", "predicate", "object"], list(rows)).format(fmt)
         rdf_format = {"json": ox.RdfFormat.JSON_LD, "ntriples": ox.RdfFormat.N_TRIPLES}.get(fmt, ox.RdfFormat.TURTLE)
-        from kg.store import PREFIXES
-
         quads = (ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in dict.fromkeys(self.triples))
         prefixes = None if rdf_format is ox.RdfFormat.N_TRIPLES else PREFIXES
         data = ox.serialize(quads, format=rdf_format, prefixes=prefixes) or b""
@@ -124,8 +123,6 @@ class QueryResult:
 
 
 def display_prefixes() -> dict[str, str]:
-    from kg.store import PREFIXES
-
     return {**PREFIXES, "id": ID_BASE}
 
 
@@ -224,3 +221,26 @@ def table(headers: list[str], rows: list[list[str]], *, max_width: int = 48) -> 
     out = [line(headers), line(["-" * w for w in widths])] + [line(r) for r in cells]
     out.append(f"({len(rows)} row{'' if len(rows) == 1 else 's'})")
     return "\n".join(out)
+
+
+# -- reading answers ---------------------------------------------------------------------------------
+
+
+def materialize(answer: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, kind: Kind) -> QueryResult:
+    if isinstance(answer, ox.QueryBoolean):
+        return QueryResult("ask", boolean=bool(answer))
+    if isinstance(answer, ox.QuerySolutions):
+        variables = [v.value for v in answer.variables]
+        rows = [tuple(sol[i] for i in range(len(variables))) for sol in answer]
+        return QueryResult("select", variables, rows)
+    return QueryResult("graph", triples=list(answer))
+
+
+def from_serialized(kind: Kind, data: bytes, media_type: str) -> QueryResult:
+    """A result from SPARQL results (JSON, XML, TSV) or RDF bytes, by media type."""
+    if kind == "graph" or ox.RdfFormat.from_media_type(media_type) is not None:
+        rdf = ox.RdfFormat.from_media_type(media_type) or ox.RdfFormat.N_TRIPLES
+        quads = ox.parse(data, format=rdf)
+        return QueryResult("graph", triples=[q.triple for q in quads])
+    fmt = ox.QueryResultsFormat.from_media_type(media_type) or ox.QueryResultsFormat.JSON
+    return materialize(ox.parse_query_results(data, format=fmt), kind)

@@ -1,7 +1,7 @@
 """SPARQL over the knowledge graph: ad hoc, from files, or by the name of a saved question.
 
-:func:`run_query` asks the embedded store (a :class:`~kg.store.GraphStore`) or a remote SPARQL 1.1
-endpoint (a URL) the same question in the same way, and returns a :class:`QueryResult` that prints as
+:func:`run_query` asks any :class:`~kg.sparql.source.Source` (the embedded store, a remote SPARQL 1.1
+endpoint) the same question in the same way, and returns a :class:`QueryResult` that prints as
 a table, CSV, TSV, SPARQL JSON or Turtle. The union of all article graphs is queried unless
 ``graph=`` names some.
 
@@ -20,7 +20,7 @@ registry id (``lna``) or any label or alias in Arabic or English (``"قوات ح
 resolved to one actor before the query runs (an unknown or ambiguous name is an error that lists the
 candidates).
 
->>> from kg.store import GraphStore
+>>> from kg.sparql.store import GraphStore
 >>> store = GraphStore()
 >>> run_query(store, "ASK { ?s ?p ?o }").boolean
 False
@@ -30,11 +30,8 @@ False
 
 from __future__ import annotations
 
-import contextlib
 import difflib
-import multiprocessing
 import re
-import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
@@ -44,29 +41,14 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from kg.errors import QueryError
-from kg.results import XSD, Kind, QueryResult, Term, clip, display_term
+from kg.sparql.results import QueryResult, Term, display_term
+from kg.sparql.text import KEYWORDS, bind_values, query_kind
+from kg.vocab import KG, XSD
 
 if TYPE_CHECKING:
-    from kg.store import GraphStore
-
-KG = "https://w3id.org/kg/ontology#"
+    from kg.sparql.source import Source
 
 
-_SYNTAX = re.compile(r"error at (\d+):(\d+): ?(.*)", re.S)
-_TOKEN = re.compile(
-    r"""(?P<comment>\#[^\n]*)
-      | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''
-                  |"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
-      | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-      | (?P<var>[?$][A-Za-z0-9_\u00B7\u00C0-\uFFFF]+)
-      | (?P<word>[A-Za-z_][A-Za-z0-9_\-]*(?::[\w.\-%]*)?)
-      | (?P<open>\{) | (?P<close>\})
-      | (?P<space>\s+)
-      | (?P<other>.)""",
-    re.X | re.S,
-)
-_FORMS = {"SELECT": "select", "ASK": "ask", "CONSTRUCT": "graph", "DESCRIBE": "graph"}
-_UPDATES = {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
 _IRI_START = re.compile(r"^(?:https?://|urn:)\S+$", re.I)
 _LANG = re.compile(r"^(.+)@([A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*)$", re.S)
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
@@ -173,7 +155,7 @@ def load_query(query: str) -> tuple[str, SavedQuery | None]:
         except OSError as exc:
             raise QueryError(f"cannot read {path}: {exc.strerror or exc}") from None
     text = query.strip()
-    if _NAME.match(text) and text.upper() not in {*_FORMS, *_UPDATES, "PREFIX", "BASE"}:
+    if _NAME.match(text) and text.upper() not in KEYWORDS:
         saved = saved_queries()
         if text in saved:
             return saved[text].text, saved[text]
@@ -237,7 +219,7 @@ def parse_params(items: list[str]) -> dict[str, str]:
     return out
 
 
-def _param_term(source: GraphStore | str, param: Param | None, value: str | Term) -> Term:
+def _param_term(source: Source, param: Param | None, value: str | Term) -> Term:
     if not isinstance(value, str):
         return value
     kind = param.kind if param else "any"
@@ -281,11 +263,11 @@ def _names(result: QueryResult) -> dict[str, set[str]]:
     return names
 
 
-def resolve_actor(source: GraphStore | str, value: str) -> ox.NamedNode:
+def resolve_actor(source: Source, value: str) -> ox.NamedNode:
     """The node a name denotes: an IRI as given, else a registry id, a label or an alias (either language),
     matched exactly, then with spelling folded, then as whole words of one label ("الغرياني").
 
-    >>> from kg.store import GraphStore
+    >>> from kg.sparql.store import GraphStore
     >>> resolve_actor(GraphStore(), "<https://w3id.org/kg/id/actor/lna>").value
     'https://w3id.org/kg/id/actor/lna'
     """
@@ -297,13 +279,13 @@ def resolve_actor(source: GraphStore | str, value: str) -> ox.NamedNode:
         if isinstance(term, ox.NamedNode):
             return term
     key = normalize_name(text)
-    exact = _names(_execute(source, bind_values(_EXACT, {"value": ox.Literal(text)}), "select", None, None))
+    exact = _names(source.select(bind_values(_EXACT, {"value": ox.Literal(text)}), prefixes=False))
     stages = [(exact, (lambda iri, ns: text in ns, lambda iri, ns: iri.rsplit("/", 1)[-1] == text))]
     names: dict[str, set[str]] = {}
     for stage in range(2):
         if stage == 1:
             try:
-                names = _names(_execute(source, _LABELS, "select", None, None))
+                names = _names(source.select(_LABELS, prefixes=False))
             except QueryError as exc:
                 raise QueryError(f"no label or id is exactly {text!r}, and the names could not be listed: {exc}",
                                  hint="give the exact label or the IRI") from None
@@ -321,113 +303,24 @@ def resolve_actor(source: GraphStore | str, value: str) -> ox.NamedNode:
                 raise QueryError(f"{text!r} names {len(found)} actors: {shown}", hint="give one of these IRIs")
     every = sorted({n for ns in names.values() for n in ns})
     close = difflib.get_close_matches(text, every, n=4, cutoff=0.6)
-    hint = f"did you mean {', '.join(close)}?" if close else "give an IRI, a registry id or a label in the graph"
+    hint = (f"did you mean {', '.join(close)}?" if close else "give an IRI, a registry id or a label in the graph"
+            if every else "the graph has no labels at all; a remote server must use the union of its graphs as "
+            "the default graph (oxigraph serve --union-default-graph)")
     raise QueryError(f"no actor, place or source named {text!r}", hint=hint)
-
-
-# -- query text --------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Parsed:
-    kind: Kind
-    where: int | None  # index just after the outermost WHERE group's "{"
-    variables: frozenset[str]
-
-
-def _scan(text: str) -> _Parsed:
-    """The query form, where its WHERE group opens, and the variables it names (outside strings)."""
-    tokens = [(m.lastgroup, m.group(), m.end()) for m in _TOKEN.finditer(text)]
-    code = [t for t in tokens if t[0] not in ("comment", "space")]
-    variables = frozenset(t[1][1:] for t in code if t[0] == "var")
-    for i, (group, value, _end) in enumerate(code):
-        if group != "word":
-            continue
-        word = value.upper()
-        if word in _UPDATES:
-            raise QueryError(f"this is a SPARQL update ({word}), and kg query only reads",
-                             hint="use kg build to change the store")
-        if word not in _FORMS:
-            continue
-        kind: Kind = _FORMS[word]  # type: ignore[assignment]
-        rest = code[i + 1:]
-        if word == "CONSTRUCT" and rest and rest[0][0] == "open":
-            depth, skip = 0, len(rest)
-            for n, tok in enumerate(rest):
-                depth += {"open": 1, "close": -1}.get(tok[0] or "", 0)
-                if depth == 0:
-                    skip = n + 1
-                    break
-            rest = rest[skip:]
-        elif word == "CONSTRUCT":
-            return _Parsed(kind, None, variables)  # CONSTRUCT WHERE { … }: no group to bind in
-        where = next((end for group, _v, end in rest if group == "open"), None)
-        return _Parsed(kind, where, variables)
-    raise QueryError("not a SPARQL query: no SELECT, ASK, CONSTRUCT or DESCRIBE",
-                     hint="give SPARQL text, @file.rq or a saved query name (`kg query --list`)")
-
-
-def bind_values(query: str, bindings: dict[str, Term]) -> str:
-    """The query with ``VALUES`` binding each variable, at the start of its outermost WHERE group.
-
-    Terms are written by pyoxigraph in N-Triples syntax (escaped), so no value can change the query.
-
-    >>> bind_values("SELECT ?s WHERE { ?s ?p ?o }", {"o": ox.Literal('"}')})
-    'SELECT ?s WHERE {\\nVALUES (?o) { ("\\\\"}") }\\n ?s ?p ?o }'
-    """
-    if not bindings:
-        return query
-    parsed = _scan(query)
-    unknown = sorted(set(bindings) - parsed.variables)
-    if unknown:
-        raise QueryError(f"the query has no variable ?{unknown[0]} to bind",
-                         hint=f"its variables: {', '.join('?' + v for v in sorted(parsed.variables)) or 'none'}")
-    if parsed.where is None:
-        raise QueryError("cannot bind parameters in a query without a WHERE group",
-                         hint="write CONSTRUCT { … } WHERE { … } or DESCRIBE ?x WHERE { … }")
-    names = " ".join(f"?{n}" for n in bindings)
-    values = " ".join(str(t) for t in bindings.values())
-    return f"{query[:parsed.where]}\nVALUES ({names}) {{ ({values}) }}\n{query[parsed.where:]}"
-
-
-def query_kind(query: str) -> Kind:
-    """``select``, ``ask`` or ``graph`` (CONSTRUCT, DESCRIBE).
-
-    >>> query_kind("PREFIX x: <urn:x:> # SELECT\\nCONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
-    'graph'
-    """
-    return _scan(query).kind
-
-
-def syntax_error(exc: SyntaxError, query: str) -> QueryError:
-    """pyoxigraph's parse error as one line naming line and column."""
-    message = " ".join(str(exc).split())
-    m = _SYNTAX.match(message)
-    if m:
-        line, col, what = int(m.group(1)), int(m.group(2)), m.group(3)
-        if "Prefix not found" in what:
-            what = "a prefix that is not declared (add PREFIX name: <IRI>)"
-        elif len(what) > 120:
-            what = what[:120].rsplit(" ", 1)[0] + " …"
-        lines = query.splitlines()
-        near = lines[line - 1].strip() if 0 < line <= len(lines) else ""
-        return QueryError(f"SPARQL syntax error at line {line}, column {col}: {what}"
-                          + (f" (near: {clip(near, 60)})" if near else ""))
-    return QueryError(f"SPARQL syntax error: {message}")
 
 
 # -- running -----------------------------------------------------------------------------------------
 
 
 def run_query(
-    source: GraphStore | str,
+    source: Source,
     query: str,
     *,
     params: Mapping[str, str | Term] | None = None,
     graph: str | list[str] | None = None,
     timeout: float | None = None,
 ) -> QueryResult:
-    """Run SPARQL text, ``@file.rq`` or a saved question on a store or a SPARQL endpoint URL.
+    """Run SPARQL text, ``@file.rq`` or a saved question on a source (the store, or an endpoint).
 
     ``graph`` limits the default graph to those article graphs (else: the union of all graphs).
     ``timeout`` (seconds) stops the query: locally it runs in a child process that is killed at the
@@ -436,12 +329,11 @@ def run_query(
     text, saved = load_query(query)
     bindings = _bindings(source, text, saved, params or {})
     text = bind_values(text, bindings)
-    kind = query_kind(text)
     graphs = [graph] if isinstance(graph, str) else list(graph) if graph else None
-    return _execute(source, text, kind, graphs, timeout)
+    return source.query(text, query_kind(text), graphs=graphs, timeout=timeout)
 
 
-def _bindings(source: GraphStore | str, text: str, saved: SavedQuery | None,
+def _bindings(source: Source, text: str, saved: SavedQuery | None,
               params: Mapping[str, str | Term]) -> dict[str, Term]:
     if saved is None:
         return {name: parse_term(v) if isinstance(v, str) else v for name, v in params.items()}
@@ -458,142 +350,3 @@ def _bindings(source: GraphStore | str, text: str, saved: SavedQuery | None,
             continue
         out[p.name] = _param_term(source, p, value)
     return out
-
-
-def _execute(source: GraphStore | str, text: str, kind: Kind, graphs: list[str] | None,
-             timeout: float | None) -> QueryResult:
-    if isinstance(source, str):
-        from kg.remote import query_endpoint
-
-        return query_endpoint(source, declare_prefixes(text), kind=kind, graphs=graphs, timeout=timeout)
-    if timeout is None:
-        try:
-            return _materialize(_evaluate(source.store, text, graphs), kind)
-        except SyntaxError as exc:
-            raise syntax_error(exc, text) from None
-        except (OSError, RuntimeError, ValueError) as exc:
-            raise QueryError(f"the query failed: {' '.join(str(exc).split())}") from None
-    return _run_with_deadline(source, text, kind, graphs, timeout)
-
-
-def _evaluate(store: ox.Store, text: str, graphs: list[str] | None
-              ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
-    from kg.store import PREFIXES
-
-    if graphs:
-        return store.query(text, prefixes=PREFIXES, default_graph=[ox.NamedNode(g) for g in graphs])
-    return store.query(text, prefixes=PREFIXES, use_default_graph_as_union=True)
-
-
-def declare_prefixes(query: str) -> str:
-    """The query with ``PREFIX`` lines for the usual prefixes it uses without declaring (on its first line,
-    so that line numbers stay; the embedded store knows them without this).
-
-    >>> declare_prefixes("SELECT ?c WHERE { ?c kg:commands ?g }")
-    'PREFIX kg: <https://w3id.org/kg/ontology#> SELECT ?c WHERE { ?c kg:commands ?g }'
-    """
-    from kg.store import PREFIXES
-
-    words = [m.group() for m in _TOKEN.finditer(query) if m.lastgroup == "word"]
-    declared = {nxt.split(":")[0].lower() for w, nxt in zip(words, words[1:], strict=False) if w.upper() == "PREFIX"}
-    used = {w.split(":")[0] for w in words if ":" in w}
-    missing = [p for p in PREFIXES if p in used and p.lower() not in declared]
-    return "".join(f"PREFIX {p}: <{PREFIXES[p]}> " for p in missing) + query
-
-
-def _materialize(answer: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, kind: Kind) -> QueryResult:
-    if isinstance(answer, ox.QueryBoolean):
-        return QueryResult("ask", boolean=bool(answer))
-    if isinstance(answer, ox.QuerySolutions):
-        variables = [v.value for v in answer.variables]
-        rows = [tuple(sol[i] for i in range(len(variables))) for sol in answer]
-        return QueryResult("select", variables, rows)
-    return QueryResult("graph", triples=list(answer))
-
-
-def from_serialized(kind: Kind, data: bytes, media_type: str) -> QueryResult:
-    """A result from SPARQL results (JSON, XML, TSV) or RDF bytes, by media type."""
-    if kind == "graph" or ox.RdfFormat.from_media_type(media_type) is not None:
-        rdf = ox.RdfFormat.from_media_type(media_type) or ox.RdfFormat.N_TRIPLES
-        quads = ox.parse(data, format=rdf)
-        return QueryResult("graph", triples=[q.triple for q in quads])
-    fmt = ox.QueryResultsFormat.from_media_type(media_type) or ox.QueryResultsFormat.JSON
-    return _materialize(ox.parse_query_results(data, format=fmt), kind)
-
-
-# A local query with a deadline runs in a forked child (the in-memory store is shared copy-on-write; an
-# on-disk store is reopened read-only) and the child is killed at the deadline: pyoxigraph cannot cancel
-# a running query, and a thread could only be abandoned, still computing.
-
-
-def _child(store: ox.Store | None, path: str | None, text: str, graphs: list[str] | None, conn: object) -> None:
-    send = conn.send_bytes  # type: ignore[attr-defined]
-    try:
-        st = ox.Store.read_only(path) if path else store
-        answer = _evaluate(st, text, graphs)  # type: ignore[arg-type]
-        if isinstance(answer, ox.QueryTriples):
-            send(b"G" + (answer.serialize(format=ox.RdfFormat.N_TRIPLES) or b""))
-        else:
-            send(b"R" + (answer.serialize(format=ox.QueryResultsFormat.JSON) or b""))
-    except SyntaxError as exc:
-        send(b"S" + str(exc).encode("utf-8"))
-    except Exception as exc:  # noqa: BLE001 - every failure goes back to the parent as one message
-        send(b"E" + " ".join(str(exc).split()).encode("utf-8"))
-
-
-def _run_with_deadline(source: GraphStore, text: str, kind: Kind, graphs: list[str] | None,
-                       timeout: float) -> QueryResult:
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return _run_in_thread(source, text, kind, graphs, timeout)
-    if source.path is not None:
-        with contextlib.suppress(OSError, RuntimeError):  # a read-only store has nothing to flush
-            source.store.flush()
-    ctx = multiprocessing.get_context("fork")
-    recv, send = ctx.Pipe(duplex=False)
-    path = str(source.path) if source.path is not None else None
-    proc = ctx.Process(target=_child, args=(None if path else source.store, path, text, graphs, send), daemon=True)
-    proc.start()
-    send.close()
-    try:
-        if not recv.poll(timeout):
-            raise QueryError(f"the query ran past the time limit of {timeout:g} s and was stopped",
-                             hint="narrow it (LIMIT, more specific patterns) or raise --timeout")
-        try:
-            message = recv.recv_bytes()
-        except EOFError:
-            raise QueryError(f"the query process ended without an answer (exit code {proc.exitcode})") from None
-    finally:
-        if proc.is_alive():
-            proc.kill()
-        proc.join()
-        recv.close()
-    tag, data = message[:1], message[1:]
-    if tag == b"S":
-        raise syntax_error(SyntaxError(data.decode("utf-8")), text)
-    if tag == b"E":
-        raise QueryError(f"the query failed: {data.decode('utf-8')}")
-    if tag == b"G":
-        return from_serialized("graph", data, "application/n-triples")
-    return from_serialized(kind, data, "application/sparql-results+json")
-
-
-def _run_in_thread(source: GraphStore, text: str, kind: Kind, graphs: list[str] | None,
-                   timeout: float) -> QueryResult:
-    """Without fork (Windows): the caller gets control back at the deadline; the query finishes unseen."""
-    box: list[QueryResult | BaseException] = []
-
-    def work() -> None:
-        try:
-            box.append(_execute(source, text, kind, graphs, None))
-        except BaseException as exc:  # noqa: BLE001 - handed to the caller
-            box.append(exc)
-
-    worker = threading.Thread(target=work, daemon=True)
-    worker.start()
-    worker.join(timeout)
-    if not box:
-        raise QueryError(f"the query ran past the time limit of {timeout:g} s",
-                         hint="narrow it (LIMIT, more specific patterns) or raise --timeout")
-    if isinstance(box[0], BaseException):
-        raise box[0]
-    return box[0]
