@@ -19,7 +19,7 @@ from kg.model import Article, Entity, Mention, Relation, Span
 from kg.network import actor_network
 from kg.ontology import load_ontology
 from kg.reading.scheme import parse_config
-from kg.store import GraphStore
+from kg.sparql.store import GraphStore
 
 DATA = Path(__file__).parent / "data"
 EN, AR = DATA / "identity_en", DATA / "identity_ar"
@@ -240,7 +240,7 @@ def test_merging_can_be_turned_off(tmp_path: Path) -> None:
 
 
 def test_built_graphs_conform_to_the_shapes(tmp_path: Path) -> None:
-    from kg.shapes import validate
+    from kg.sparql.shapes import validate
 
     for merge in ("true", "false"):
         corpus = tmp_path / f"en-{merge}"
