@@ -27,7 +27,8 @@ import functools
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from kg.mapping.resolve import ALIAS, Registry, Resolution, is_pronoun, normalize_name, resolve_article
+from kg.mapping.names import is_pronoun, normalize_name
+from kg.mapping.resolve import ALIAS, Registry, Resolution, resolve_article
 from kg.model import Article, Entity, Event, Figure, Problem, Relation
 
 if TYPE_CHECKING:
