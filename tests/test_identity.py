@@ -14,8 +14,9 @@ from kg.build import build
 from kg.errors import ConfigError
 from kg.mapping.identity import PRONOUNS, leave_out_pronouns, pronoun_words
 from kg.mapping.pipeline import check_corpus
+from kg.mapping.rdf import article_to_quads
 from kg.mapping.resolve import parse_registry, resolve_article, slug
-from kg.model import Article, Entity, Mention, Relation, Span
+from kg.model import Article, Entity, Mention, Metadata, Relation, Span
 from kg.network import actor_network
 from kg.ontology import load_ontology
 from kg.reading.scheme import parse_config
@@ -272,3 +273,29 @@ def test_alias_between_an_actor_and_a_city_is_an_error_and_self_loops_warn(tmp_p
         encoding="utf-8")
     (loop,) = [p for p in check_corpus([corpus]) if p.severity == "warning"]
     assert loop.line == 7 and "R3 (supports)" in loop.message and "itself" in loop.message
+
+
+def test_two_pronouns_joined_to_two_names_stay_two_nodes() -> None:
+    def ent(eid: str, text: str) -> Entity:
+        return Entity(eid, "ArmedGroup", (Mention((Span(0, len(text)),), text),))
+
+    art = Article("a", "", metadata=Metadata(language="en"),
+                  entities=(ent("T1", "the BDB"), ent("T2", "we"), ent("T3", "the LNA"), ent("T4", "We")),
+                  equivalences=(("T1", "T2"), ("T3", "T4")))
+    kept = leave_out_pronouns(art)
+    res = resolve_article(kept, parse_registry(None), base=BASE, ontology=load_ontology(),
+                          pronouns=pronoun_words("en"))
+    assert res["T1"].iri == res["T2"].iri != res["T3"].iri == res["T4"].iri
+
+
+def test_an_equivalence_of_an_actor_and_a_place_is_reported_when_not_merged() -> None:
+    art = Article("a", "", source="a.ann", entities=(
+        Entity("T1", "ArmedGroup", (Mention((Span(0, 4),), "Sham"),), line=1),
+        Entity("T2", "City", (Mention((Span(5, 9),), "Sham"),), line=2)), equivalences=(("T1", "T2"),))
+    ont = load_ontology()
+    for merge in (True, False):
+        res = resolve_article(art, parse_registry(None), base=BASE, ontology=ont, merge_aliases=merge)
+        assert res["T1"].iri != res["T2"].iri
+        assert [p.line for p in res.problems] == [1], [str(p) for p in res.problems]
+        quads = article_to_quads(art, res, ont, registry=parse_registry(None), base=BASE)
+        assert not [q for q in quads if q.predicate.value.endswith("#alsoKnownAs")]

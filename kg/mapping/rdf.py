@@ -224,7 +224,7 @@ class _Builder:
                 self.assertion(node, NamedNode(s), kg(rel.type), NamedNode(o), negated=rel.negated)
             self.provenance(node, rel, (rel.subject, rel.object))
 
-    def equivalences(self) -> None:
+    def equivalences(self, allowed: Callable[[str, str], bool]) -> None:
         """brat ``*`` sets: one alias record when their members are one node, else alsoKnownAs assertions."""
         for n, group in enumerate(self.article.equivalences, 1):
             members = [x for x in group if x in self.resolved]
@@ -238,8 +238,8 @@ class _Builder:
                 continue
             for k, other in enumerate(members[1:], 1):
                 s, o = sorted((self.resolved[first].iri, self.resolved[other].iri))
-                if s == o:
-                    continue
+                if s == o or not allowed(self.resolved[first].type, self.resolved[other].type):
+                    continue  # one node already, or an actor and a place (resolution reports it)
                 node = NamedNode(f"{self.iri}#assertion-equivalence-{n}-{k}")
                 self.assertion(node, NamedNode(s), kg(ALIAS), NamedNode(o), negated=False)
                 rel = Relation(f"equivalence-{n}-{k}", ALIAS, first, other)
@@ -331,7 +331,7 @@ def article_to_quads(
     builder.entities()
     symmetric = frozenset(n for n in ontology.relation_types if ontology.term(n).symmetric)
     builder.relations(symmetric)
-    builder.equivalences()
+    builder.equivalences(lambda a, b: ontology.allowed(ALIAS, a, b))
     builder.events()
     return list(dict.fromkeys(builder.quads))
 

@@ -236,6 +236,13 @@ def resolve_article(article: Article, registry: Registry, *, base: str, is_a: An
                            for e in article.entities})
     if merge_aliases:
         _merge(article, registry, resolved, entities, clash, pronouns, problems)
+    else:
+        for a, b, line, what in _alias_links(article):
+            if (what.startswith("equivalence") and ontology is not None and a in entities and b in entities
+                    and not ontology.allowed(ALIAS, entities[a].type, entities[b].type)):
+                problems.append(_warn(article, line, f"{what} joins {a}, {_a(entities[a].type)}, and {b}, "
+                                      f"{_a(entities[b].type)}: an actor and a place are not one; not recorded",
+                                      "fix the types or the set"))
     _single_types(article, resolved, entities, clash, problems)
     for r in article.relations:
         ends = (resolved.get(r.subject), resolved.get(r.object))
@@ -294,7 +301,12 @@ def _resolve_entity(entity: Entity, article: Article, registry: Registry, base: 
             return Resolved(f"{base}{category_of(found.type, is_a)}/{found.id}", entity.type,
                             category_of(found.type, is_a), found)
     qid = next((v for k, v in entity.external_ids if k == "wikidata" and _QID.match(v)), None)
-    key = f"wd-{qid}" if qid else slug(name or entity.text or entity.id)
+    if qid:
+        key = f"wd-{qid}"
+    elif name is None and entity.mentions:  # only pronouns: no name to share; it takes its alias's node
+        key = slug(f"pronoun {article.id} {entity.id}")
+    else:
+        key = slug(name or entity.text or entity.id)
     return Resolved(f"{base}{category}/{key}", entity.type, category, None, label=name)
 
 
