@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kg.errors import KGError
+from kg.mapping.identity import aliases_digest
 from kg.mapping.rdf import article_iri, registry_graph, registry_to_quads
 from kg.model import Problem
 from kg.reading.corpus import ArticleFiles, Corpus, open_corpus
@@ -98,7 +99,7 @@ def build(
     tasks: list[tuple[ArticleFiles, Corpus, str]] = []
     owners: dict[str, Path | None] = {}
     for corpus in corpora:
-        corpus_hash = corpus.digest()
+        corpus_hash = corpus.digest() + aliases_digest(corpus)  # another article's aliases can change this one
         for files in corpus.files:
             iri = article_iri(files.id, corpus.config.base)
             if iri in owners:

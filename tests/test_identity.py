@@ -97,6 +97,8 @@ def test_alias_annotations_make_one_node_with_every_name(built: Built) -> None:
                                   "Islamic State of Iraq and the Levant", "Daesh"}
     dawla = built.node("داعش")
     assert built.labels(dawla) == {"تنظيم الدولة الإسلامية في العراق والشام", "الدولة الإسلامية في العراق والشام", "داعش"}
+    # another article names only Daesh: the alias annotated in isil.ann makes it the same node
+    assert built.ask(f"ASK {{ <{BASE}article/later#char=0,5> kg:denotes <{isil}> }}")
     hts = built.node("Hayat Tahrir al-Sham")  # the YAML sidecar: a former name, merged too
     assert built.labels(hts) == {"Hayat Tahrir al-Sham", "the Nusra Front"}
     assert built.ask(f"ASK {{ <{BASE}article/hts#assertion-R1> a kg:AliasAssertion ; kg:identifies <{hts}> ; "
@@ -299,3 +301,25 @@ def test_an_equivalence_of_an_actor_and_a_place_is_reported_when_not_merged() ->
         assert [p.line for p in res.problems] == [1], [str(p) for p in res.problems]
         quads = article_to_quads(art, res, ont, registry=parse_registry(None), base=BASE)
         assert not [q for q in quads if q.predicate.value.endswith("#alsoKnownAs")]
+
+
+def test_an_alias_added_in_one_article_remaps_the_others(tmp_path: Path) -> None:
+    corpus = tmp_path / "en"
+    shutil.copytree(EN, corpus)
+    ann = corpus / "articles" / "isil.ann"
+    with_alias = ann.read_text(encoding="utf-8")
+    ann.write_text(with_alias.replace("R2\tSynonym Arg1:T4 Arg2:T5\n", ""), encoding="utf-8")
+    store = GraphStore()
+
+    def daesh_is_isil() -> bool:
+        out = tmp_path / "g.nq"
+        assert build([corpus], store=store, out=out).ok
+        graph = ox.Store()
+        graph.load(path=str(out), format=ox.RdfFormat.N_QUADS)
+        query = (f"ASK {{ <{BASE}article/later#char=0,5> <https://w3id.org/kg/ontology#denotes> ?x . "
+                 f"<{BASE}article/isil#char=0,4> <https://w3id.org/kg/ontology#denotes> ?x }}")
+        return bool(graph.query(query, use_default_graph_as_union=True))
+
+    assert not daesh_is_isil()
+    ann.write_text(with_alias, encoding="utf-8")
+    assert daesh_is_isil()  # later.ann did not change, but the corpus's aliases did

@@ -25,7 +25,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kg.mapping.names import is_pronoun, normalize_name
 from kg.mapping.resolve import ALIAS, Registry, Resolution, resolve_article
@@ -33,6 +33,7 @@ from kg.model import Article, Entity, Event, Figure, Problem, Relation
 
 if TYPE_CHECKING:
     from kg.ontology import Ontology
+    from kg.reading.corpus import Corpus
     from kg.reading.scheme import CorpusConfig
 
 #: kg's pronouns by language (primary language subtag); kg.toml ``[identity.pronouns]`` replaces a list.
@@ -173,8 +174,123 @@ def _event_without(ev: Event, gone: set[str], texts: Mapping[str, str], warn, na
                                figures=tuple(figures))
 
 
-def resolve_in_corpus(article: Article, config: CorpusConfig, registry: Registry, ontology: Ontology) -> Resolution:
-    """:func:`kg.mapping.resolve.resolve_article` with a corpus's settings: base IRI, ``[identity]`` of kg.toml."""
+def resolve_in_corpus(article: Article, config: CorpusConfig, registry: Registry, ontology: Ontology, *,
+                      aliases: Mapping[str, str] | None = None) -> Resolution:
+    """:func:`kg.mapping.resolve.resolve_article` with a corpus's settings: base IRI, ``[identity]`` of kg.toml,
+    and the corpus's alias table (:func:`corpus_aliases`)."""
     return resolve_article(article, registry, base=config.base, ontology=ontology,
-                           merge_aliases=config.merge_aliases,
+                           merge_aliases=config.merge_aliases, aliases=aliases or {},
                            pronouns=pronoun_words(article.metadata.language, config.pronouns))
+
+
+# -- the corpus's alias table -------------------------------------------------------------------------------
+
+_TABLES: dict[tuple[object, ...], dict[str, str]] = {}
+_LAST: list[Any] = []  # the last corpus asked about, and its table
+
+
+def _alias_words(config: CorpusConfig) -> tuple[str, ...]:
+    """Words without which an annotation file holds no alias annotation (a cheap filter before reading it)."""
+    foreign = [name for name, rules in config.relations.items()
+               if any(r.type == ALIAS for r in (rules if isinstance(rules, tuple) else (rules,)))]
+    return (ALIAS, "Equiv", *foreign)
+
+
+def _key(corpus: Corpus) -> tuple[object, ...]:
+    stamps = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for f in corpus.files
+                   for p in (f.text, f.annotation, f.metadata) if p is not None and p.exists())
+    return (str(corpus.root.resolve()), corpus.config.base, corpus.config.merge_aliases, stamps)
+
+
+def corpus_aliases(corpus: Corpus, ontology: Ontology) -> dict[str, str]:
+    """The node IRI of a name → the node its corpus's alias annotations merge it into, in any article.
+
+    An alias annotated in one article ("ISIL, known as Daesh") then also joins the names where another article
+    names only one of them. Computed once a process for a corpus whose files are unchanged; only annotation
+    files that can hold an alias annotation are read. Empty when kg.toml turns merging off.
+    """
+    if not corpus.config.merge_aliases:
+        return {}
+    if _LAST and _LAST[0] is corpus:  # the same corpus object: its files were looked at already
+        return _LAST[1]
+    key = _key(corpus)
+    if key not in _TABLES:
+        _TABLES.clear()
+        _TABLES[key] = _build_table(corpus, ontology)
+    _LAST[:] = [corpus, _TABLES[key]]
+    return _TABLES[key]
+
+
+def _build_table(corpus: Corpus, ontology: Ontology) -> dict[str, str]:
+    from kg.errors import KGError
+    from kg.reading.corpus import read_article
+    from kg.reading.scheme import apply_scheme
+
+    words = _alias_words(corpus.config)
+    parent: dict[str, str] = {}
+    members: dict[str, set[str]] = {}  # root → its nodes
+    kinds: dict[str, set[str]] = {}  # root → the types of its entities
+    entries: dict[str, set[str]] = {}  # root → the registry ids among its nodes
+    registered: set[str] = set()  # nodes of registry entries
+
+    def root(x: str) -> str:
+        if x not in parent:
+            parent[x], members[x], kinds[x], entries[x] = x, {x}, set(), set()
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for files in corpus.files:
+        try:
+            raw = files.annotation.read_text(encoding="utf-8", errors="replace") if files.annotation else ""
+            if not any(w in raw for w in words):
+                continue
+            article = read_article(files, corpus.config)
+            article = apply_scheme(
+                article, corpus.config, entity_types=ontology.entity_types, relation_types=ontology.relation_types,
+                event_types=ontology.event_types, roles=ontology.roles, is_a=ontology.is_a,
+                symmetric=frozenset(n for n in ontology.relation_types if ontology.term(n).symmetric))
+            article = leave_out_pronouns(article, pronouns=corpus.config.pronouns)
+            own = resolve_in_corpus(article, dataclasses.replace(corpus.config, merge_aliases=False),
+                                    corpus.registry, ontology)
+            merged = resolve_in_corpus(article, corpus.config, corpus.registry, ontology)
+        except (KGError, OSError, ValueError):
+            continue  # the article's own processing reports it
+        for mine in own.values():
+            if mine.label is not None or mine.entry is not None:  # not a pronoun
+                kinds[root(mine.iri)].add(mine.type)
+            if mine.entry is not None:
+                entries[root(mine.iri)].add(mine.entry.id)
+                registered.add(mine.iri)
+        for x, mine in own.items():
+            if mine.iri == merged[x].iri or (mine.label is None and mine.entry is None):
+                continue  # not merged, or a pronoun (it names nobody elsewhere)
+            a, b = root(mine.iri), root(merged[x].iri)
+            if a == b:
+                continue
+            if len(entries[a] | entries[b]) > 1 or any(ontology.disjoint(s, t) for s in kinds[a] for t in kinds[b]):
+                continue  # the article's own resolution reports what it keeps apart
+            parent[b] = a
+            members[a] |= members.pop(b)
+            kinds[a] |= kinds.pop(b)
+            entries[a] |= entries.pop(b)
+    table: dict[str, str] = {}
+    for group in members.values():
+        if len(group) < 2:
+            continue
+        ordered = sorted(group)
+        chosen = (next((n for n in ordered if n in registered), None)
+                  or next((n for n in ordered if "/wd-Q" in n), None) or ordered[0])
+        table.update({n: chosen for n in group if n != chosen})
+    return table
+
+
+def aliases_digest(corpus: Corpus, ontology: Ontology | None = None) -> str:
+    """A hash of the corpus's alias table: an article is mapped again when another's aliases change it."""
+    import hashlib
+
+    from kg.ontology import load_ontology
+
+    table = corpus_aliases(corpus, ontology or load_ontology())
+    return hashlib.sha256("\n".join(f"{k} {v}" for k, v in sorted(table.items())).encode()).hexdigest()

@@ -67,7 +67,7 @@ def process_article(
     skip_invalid: bool = False,
 ) -> ArticleResult:
     """Read, check, resolve and map one article (never raises for a problem of the article's files)."""
-    from kg.mapping.identity import leave_out_pronouns, resolve_in_corpus
+    from kg.mapping.identity import corpus_aliases, leave_out_pronouns, resolve_in_corpus
     from kg.mapping.rdf import article_to_quads
     from kg.ontology import load_ontology
     from kg.reading.corpus import read_article
@@ -100,7 +100,8 @@ def process_article(
         problems = tuple(p for p in problems if not _is_error(p))
     base = corpus.config.base
     try:
-        resolved = resolve_in_corpus(article, corpus.config, corpus.registry, ontology)
+        resolved = resolve_in_corpus(article, corpus.config, corpus.registry, ontology,
+                                     aliases=corpus_aliases(corpus, ontology))
     except KGError as exc:  # kept for safety: the checks above report what resolution refuses
         problem = Problem(exc.file or source, exc.line, exc.message, exc.hint)
         if skip_invalid:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -210,7 +210,7 @@ def category_of(entity_type: str, is_a: Any) -> str:
 
 def resolve_article(article: Article, registry: Registry, *, base: str, is_a: Any = None,
                     ontology: Ontology | None = None, merge_aliases: bool = True,
-                    pronouns: Collection[str] = ()) -> Resolution:
+                    pronouns: Collection[str] = (), aliases: Mapping[str, str] | None = None) -> Resolution:
     """Map every entity id of an article to the node it denotes (a pure function of the article and registry).
 
     A name matches a registry entry only when their types can be one thing (``ontology.disjoint``); a
@@ -218,7 +218,8 @@ def resolve_article(article: Article, registry: Registry, *, base: str, is_a: An
     ``alsoKnownAs`` relation (not negated, uncertain or intended) become one node: the registry entry of a
     member, else its Wikidata id, else the smallest IRI of the names (so the choice does not depend on the
     order of the annotations); names whose types conflict, or that are two registry entries, stay apart (a
-    warning). Every merged name is kept as a label; ``pronouns`` (folded) are never labels.
+    warning). Every merged name is kept as a label; ``pronouns`` (folded) are never labels. ``aliases`` maps
+    the node of a name to the node the corpus's alias annotations merge it into (in any article).
     """
     if ontology is not None:
         is_a, disjoint = ontology.is_a, ontology.disjoint
@@ -235,6 +236,9 @@ def resolve_article(article: Article, registry: Registry, *, base: str, is_a: An
     resolved = Resolution({e.id: _resolve_entity(e, article, registry, base, is_a, clash, pronouns, problems)
                            for e in article.entities})
     if merge_aliases:
+        for x, res in list(resolved.items()):
+            if aliases and res.iri in aliases:
+                resolved[x] = _aliased(res, aliases[res.iri], registry, base, is_a, clash)
         _merge(article, registry, resolved, entities, clash, pronouns, problems)
     else:
         for a, b, line, what in _alias_links(article):
@@ -252,6 +256,19 @@ def resolve_article(article: Article, registry: Registry, *, base: str, is_a: An
                                   "the registry, or the relation's arguments"))
     resolved.problems = tuple(problems)
     return resolved
+
+
+def _aliased(res: Resolved, target: str, registry: Registry, base: str, is_a: Any,
+             clash: Callable[[str, str], bool]) -> Resolved:
+    """The entity moved to the node another article's alias annotation merges its name into."""
+    entry = registry.entries.get(target.rsplit("/", 1)[-1])
+    if entry is not None and f"{base}{category_of(entry.type, is_a)}/{entry.id}" != target:
+        entry = None
+    if entry is not None and clash(res.type, entry.type):
+        return res
+    label = None if entry is not None and res.label and registry.find(res.label) is entry else res.label
+    category = target[len(base):].split("/", 1)[0] if target.startswith(base) else res.category
+    return Resolved(target, res.type, category, entry, label=label, typed=res.typed)
 
 
 def _a(word: str) -> str:
