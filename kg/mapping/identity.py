@@ -1,4 +1,4 @@
-"""Pronouns are not actors: per-language lists, and an article without its pronoun-only entities.
+"""Identity in a corpus: pronouns are not actors, and aliases hold across the corpus's articles.
 
 An entity all of whose mentions are pronouns ("We", "his", "هم") names nobody by itself. When an alias
 annotation (a brat ``*`` set, an ``alsoKnownAs`` relation) links it to a named entity, it is kept and
@@ -6,6 +6,9 @@ resolves to that entity's node, without giving the node its pronoun as a name; o
 :func:`leave_out_pronouns` leaves it out, with what refers to it, and says so in a warning naming the file
 and line. kg.toml's ``[identity.pronouns]`` replaces the list of a language or adds one; an article whose
 language has no list is checked against every list.
+
+:func:`corpus_aliases` joins, across articles, the names that the alias annotations of any article of a corpus
+merge; :func:`resolve_in_corpus` resolves an article with its corpus's settings and that table.
 
 >>> from kg.model import Article, Entity, Mention, Relation, Span
 >>> text = "We fight the LNA."
