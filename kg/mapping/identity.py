@@ -296,4 +296,6 @@ def aliases_digest(corpus: Corpus, ontology: Ontology | None = None) -> str:
     from kg.ontology import load_ontology
 
     table = corpus_aliases(corpus, ontology or load_ontology())
+    if not table:
+        return ""  # the hashes of corpora without cross-article aliases stay as they were
     return hashlib.sha256("\n".join(f"{k} {v}" for k, v in sorted(table.items())).encode()).hexdigest()
