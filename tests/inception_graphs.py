@@ -9,7 +9,7 @@ import rdflib
 from rdflib.compare import isomorphic
 
 from kg.build import build
-from kg.store import GraphStore
+from kg.sparql.store import GraphStore
 
 DATA = Path(__file__).parent / "data"
 INCEPTION = DATA / "inception"

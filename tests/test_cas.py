@@ -120,6 +120,9 @@ def test_a_feature_kg_toml_maps_to_a_flag():
     cas.add(rel(begin=15, end=19, Governor=a, Dependent=b, label="member", Negation=True, Certainty="doubtful"))
     [r] = parse_cas(cas, article_id="x", attribute_flags={"Certainty=doubtful": "uncertain"}).relations
     assert (r.type, r.negated, r.uncertain) == ("member", True, True)
+    [problem] = parse_cas(cas, article_id="x").problems  # without the mapping, Certainty means nothing to kg
+    assert (problem.severity, problem.message) == ("warning", "feature Certainty of webanno.custom.Claim is not read "
+                                                              "(1 value)")
 
 
 def test_identifier_actor_flags_and_claimant_features():
@@ -164,13 +167,20 @@ def test_a_layer_kg_does_not_read_is_named_once():
     ts = TypeSystem()
     pos = ts.create_type("de.tudarmstadt.ukp.dkpro.core.api.lexmorph.type.pos.POS")
     ts.create_feature(pos, "PosValue", "uima.cas.String")
+    dep = ts.create_type("de.tudarmstadt.ukp.dkpro.core.api.syntax.type.dependency.Dependency")
+    ts.create_feature(dep, "Governor", pos)
+    ts.create_feature(dep, "Dependent", pos)
     cas = Cas(typesystem=ts)
     cas.sofa_string = "a b"
-    cas.add(pos(begin=0, end=1, PosValue="DT"))
-    cas.add(pos(begin=2, end=3, PosValue="NN"))
-    [problem] = parse_cas(cas, article_id="x").problems
-    assert problem.severity == "warning"
-    assert problem.message == "layer de.tudarmstadt.ukp.dkpro.core.api.lexmorph.type.pos.POS (2 annotations) is not read"
+    a, b = pos(begin=0, end=1, PosValue="DT"), pos(begin=2, end=3, PosValue="NN")
+    cas.add(a)
+    cas.add(b)
+    cas.add(dep(begin=0, end=1, Governor=b, Dependent=a))
+    problems = parse_cas(cas, article_id="x").problems
+    assert [(p.severity, p.message) for p in problems] == [
+        ("warning", "layer de.tudarmstadt.ukp.dkpro.core.api.lexmorph.type.pos.POS (2 annotations) is not read"),
+        ("warning", "layer de.tudarmstadt.ukp.dkpro.core.api.syntax.type.dependency.Dependency (1 annotation) "
+                    "is not read")]
 
 
 def test_the_txt_beside_an_export_must_be_its_text(tmp_path):

@@ -24,6 +24,7 @@ from kg.network import (
     signed_network,
     support_network,
 )
+from kg.sparql.source import Endpoint
 from kg.sparql.store import GraphStore
 
 ROOT = Path(__file__).parent.parent
@@ -287,7 +288,7 @@ def test_an_endpoint_gives_the_same_network(tmp_path: Path):
                 break
             except OSError:
                 time.sleep(0.1)
-        remote = actor_network(url, include_negated=True)
+        remote = actor_network(Endpoint(url), include_negated=True)
         with GraphStore(location, read_only=True) as store:
             local = actor_network(store, include_negated=True)
     finally:
@@ -299,5 +300,5 @@ def test_an_endpoint_gives_the_same_network(tmp_path: Path):
 
 def test_an_unreachable_endpoint_is_one_error():
     with pytest.raises(Exception) as info:
-        actor_network(f"http://127.0.0.1:{_free_port()}/query")
+        actor_network(Endpoint(f"http://127.0.0.1:{_free_port()}/query"))
     assert "127.0.0.1" in str(info.value)

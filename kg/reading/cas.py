@@ -7,13 +7,15 @@ read with ``dkpro-cassis``, which turns the CAS's UTF-16 offsets into code point
 Layers are recognised by their shape, so that real INCEpTION projects read without configuration
 (see ``docs/annotation-format.md``):
 
-* a layer with ``Governor`` and ``Dependent`` features is a **relation** layer (Governor = subject);
-* a span layer with a slot (link) feature is an **event** layer: the trigger is the span, each slot's role
-  and target an argument;
-* a span layer with a ``count`` feature is a **figure** layer (the target of an event slot whose role is a
-  figure kind, such as ``killed``);
-* ``NamedEntity`` and every other ``webanno.custom.*`` span layer is an **entity** layer;
-* a coreference chain joins its mentions into one entity.
+* a custom layer (``webanno.custom.*``) with ``Governor`` and ``Dependent`` features is a **relation** layer
+  (Governor = subject);
+* a custom span layer with a slot (link) feature is an **event** layer: the trigger is the span, each slot's
+  role and target an argument;
+* a custom span layer with a ``count`` feature is a **figure** layer (the target of an event slot whose role
+  is a figure kind, such as ``killed``);
+* ``NamedEntity`` and every other custom span layer is an **entity** layer;
+* a coreference chain joins its mentions into one entity; DKPro's other layers (dependencies, part of
+  speech…) are named once as not read.
 
 The type as written (mapped by ``kg.toml`` afterwards, like brat types) is an annotation's label: its
 ``value`` feature, else its ``label``, else the layer's one other string feature, else the layer's short
@@ -89,20 +91,22 @@ def classify(t: Any) -> Layer:
     label = next((n for n in ("value", "label") if n in feats), strings[0] if len(strings) == 1 else None)
     others = tuple(n for n in feats if n not in SPECIAL and n != label and n not in slots)
     name = t.name
-    if "Governor" in feats and "Dependent" in feats:
-        kind = "relation"
+    if name == NAMED_ENTITY:
+        kind = "entity"
     elif name == CHAIN_LINK:
         kind = "link"
     elif any(name.startswith(p) for p in _STRUCTURE):
         kind = "skip"
+    elif not name.startswith(CUSTOM):  # DKPro's other layers: dependencies, semantic roles, POS…
+        kind = "other"
+    elif "Governor" in feats and "Dependent" in feats:
+        kind = "relation"
     elif slots:
         kind = "event"
     elif "count" in feats:
         kind = "figure"
-    elif name == NAMED_ENTITY or name.startswith(CUSTOM):
-        kind = "entity"
     else:
-        kind = "other"
+        kind = "entity"
     return Layer(name, kind, label, slots, others)
 
 
@@ -148,6 +152,7 @@ class _Reader:
         self.by_actor: dict[str, str] = {}  # actor feature → first entity id with it
         self.by_text: dict[str, str] = {}  # mention text → first entity id with it
         self.merged: dict[str, str] = {}  # entity id → the id of the chain's entity it joined
+        self.unread: dict[tuple[str, str], int] = {}  # (layer, feature) of relations/events → values not read
 
     def layer(self, fs: Any) -> Layer:
         name = fs.type.name
@@ -193,6 +198,12 @@ class _Reader:
             else:
                 attributes.append((name, str(value)))
         return found, attributes
+
+    def not_read(self, fs: Any, features: list[tuple[str, str]]) -> None:
+        """Count the features of a relation or event that have no kg meaning (named once per layer)."""
+        for name, _ in features:
+            key = (fs.type.name, name)
+            self.unread[key] = self.unread.get(key, 0) + 1
 
     def reference(self, value: Any) -> str | None:
         """A claimant or ``of`` feature: the entity whose ``actor`` or text it is, else the text itself."""
@@ -327,7 +338,8 @@ class _Reader:
                                      "which is not an entity or an event", "point the slot at an entity")
                     else:
                         arguments.append((role, self.ref(target)))  # type: ignore[arg-type]
-            found, _ = self.set_flags(fs, ("negated", "uncertain"))
+            found, unread = self.set_flags(fs, ("negated", "uncertain"))
+            self.not_read(fs, unread)
             trigger = self.mention(fs)
             events.append(Event(id=self.ids[id(fs)], type=self.label(fs), trigger=trigger, arguments=tuple(arguments),
                                 date=self.date(fs), figures=tuple(figures), claimant=claimant,
@@ -370,7 +382,8 @@ class _Reader:
                 self.problem(fs, f"{self.layer(fs).short} {self.label(fs)!r} at {fs.begin}-{fs.end}: its {end} "
                              "is not an entity or an event; left out", "attach the relation to entity annotations")
                 continue
-            found, _ = self.set_flags(fs, FLAGS)
+            found, unread = self.set_flags(fs, FLAGS)
+            self.not_read(fs, unread)
             relations.append(Relation(id=f"R{n}", type=self.label(fs), subject=subject, object=obj,
                                       evidence=self.evidence(fs, [gov, dep]),
                                       claimant=self.reference(_get(fs, "claimant")), date=self.date(fs),
@@ -417,7 +430,8 @@ def parse_cas(
     for name, layer in sorted(r.layers.items()):
         if layer.kind == "other":
             count = sum(fs.type.name == name for fs in kinds["other"])
-            r.problems.append(Problem(source, None, f"layer {name} ({count} annotations) is not read",
+            what = f"{count} annotation{'s' * (count != 1)}"
+            r.problems.append(Problem(source, None, f"layer {name} ({what}) is not read",
                                       "kg reads entity, relation, event, figure and coreference layers", "warning"))
     records = r.entities(kinds.get("entity", []))
     chains.sort(key=lambda c: (getattr(_get(c, "first"), "begin", -1), getattr(_get(c, "first"), "end", -1)))
@@ -425,6 +439,10 @@ def parse_cas(
     r.figures = {id(fs): fs for fs in kinds.get("figure", [])}
     events = r.events(kinds.get("event", []), load_ontology().figure_kinds)
     relations = r.relations(kinds.get("relation", []))
+    for (layer_name, feature), count in sorted(r.unread.items()):
+        r.problems.append(Problem(source, None, f"feature {feature} of {layer_name} is not read ({count} "
+                                  f"value{'s' * (count != 1)})", "kg.toml [attributes] can map it to a flag",
+                                  "warning"))
     meta = metadata or Metadata()
     try:
         language = cas.document_language

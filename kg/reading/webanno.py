@@ -173,6 +173,7 @@ class _Tsv:
         self.by_key: dict[tuple[Any, ...], _Annotation] = {}
         self.by_id: dict[int, _Annotation] = {}
         self.relations: list[tuple[_Row, Column, dict[str, str | None], str]] = []
+        self.starting: dict[str, list[_Annotation]] = {}  # unit → the annotations that start there
 
     def problem(self, line: int | None, message: str, hint: str | None = None) -> None:
         self.problems.append(Problem(self.source, line, message, hint))
@@ -269,8 +270,11 @@ class _Tsv:
         if ident:
             found = self.by_id.get(ident)
         else:
-            starting = [a for a in self.annotations if a.units[0] == unit and (layer is None or a.layer == layer)
-                        and a.chain is None]
+            if not self.starting:
+                for a in self.annotations:
+                    if a.chain is None:
+                        self.starting.setdefault(a.units[0], []).append(a)
+            starting = [a for a in self.starting.get(unit, ()) if layer is None or a.layer == layer]
             found = starting[0] if len(starting) == 1 else None
             if len(starting) > 1:
                 self.problem(line, f"{what} {unit} is ambiguous: {len(starting)} annotations start there",
