@@ -178,11 +178,11 @@ def _event_without(ev: Event, gone: set[str], texts: Mapping[str, str], warn, na
 
 
 def resolve_in_corpus(article: Article, config: CorpusConfig, registry: Registry, ontology: Ontology, *,
-                      aliases: Mapping[str, str] | None = None) -> Resolution:
+                      aliases: Mapping[str, str] | None = None, coreference: bool = True) -> Resolution:
     """:func:`kg.mapping.resolve.resolve_article` with a corpus's settings: base IRI, ``[identity]`` of kg.toml,
     and the corpus's alias table (:func:`corpus_aliases`)."""
     return resolve_article(article, registry, base=config.base, ontology=ontology,
-                           merge_aliases=config.merge_aliases, aliases=aliases or {},
+                           merge_aliases=config.merge_aliases, aliases=aliases or {}, coreference=coreference,
                            pronouns=pronoun_words(article.metadata.language, config.pronouns))
 
 
@@ -193,10 +193,10 @@ _LAST: list[Any] = []  # the last corpus asked about, and its table
 
 
 def _alias_words(config: CorpusConfig) -> tuple[str, ...]:
-    """Words without which an annotation file holds no alias annotation (a cheap filter before reading it)."""
+    """Words without which an annotation file holds no alias relation (a cheap filter before reading it)."""
     foreign = [name for name, rules in config.relations.items()
                if any(r.type == ALIAS for r in (rules if isinstance(rules, tuple) else (rules,)))]
-    return (ALIAS, "Equiv", *foreign)
+    return (ALIAS, *foreign)
 
 
 def _key(corpus: Corpus) -> tuple[object, ...]:
@@ -206,11 +206,13 @@ def _key(corpus: Corpus) -> tuple[object, ...]:
 
 
 def corpus_aliases(corpus: Corpus, ontology: Ontology) -> dict[str, str]:
-    """The node IRI of a name → the node its corpus's alias annotations merge it into, in any article.
+    """The node IRI of a name → the node its corpus's alias relations merge it into, in any article.
 
     An alias annotated in one article ("ISIL, known as Daesh") then also joins the names where another article
-    names only one of them. Computed once a process for a corpus whose files are unchanged; only annotation
-    files that can hold an alias annotation are read. Empty when kg.toml turns merging off.
+    names only one of them. brat ``*`` sets are left out: they often join a name to a description ("the
+    group") that holds in its own article only. Computed once a process for a corpus whose files are
+    unchanged; only annotation files that can hold an alias relation are read. Empty when kg.toml turns
+    merging off.
     """
     if not corpus.config.merge_aliases:
         return {}
@@ -257,7 +259,8 @@ def _build_table(corpus: Corpus, ontology: Ontology) -> dict[str, str]:
             article = leave_out_pronouns(article, pronouns=corpus.config.pronouns)
             own = resolve_in_corpus(article, dataclasses.replace(corpus.config, merge_aliases=False),
                                     corpus.registry, ontology)
-            merged = resolve_in_corpus(article, corpus.config, corpus.registry, ontology)
+            # alias relations only: a * set is often coreference ("the group"), true in its article alone
+            merged = resolve_in_corpus(article, corpus.config, corpus.registry, ontology, coreference=False)
         except (KGError, OSError, ValueError):
             continue  # the article's own processing reports it
         for mine in own.values():

@@ -18,9 +18,9 @@ The model (documented with example queries in the README):
 * symmetric relations (alliedWith, hostileTo, alsoKnownAs) are stored once, subject IRI < object IRI;
 * an ``alsoKnownAs`` annotation whose two names resolve to one node (merged aliases, or one registry entry)
   makes no self-loop: it is a ``kg:AliasAssertion`` ``{article}#assertion-{id}`` with ``kg:identifies`` the
-  node, ``kg:nameMention`` the mentions of both names, and the provenance of an assertion; a brat ``*``
-  set is ``{article}#equivalence-{n}`` (merged) or ``alsoKnownAs`` assertions ``#assertion-equivalence-{n}-{k}``
-  between its first member and each other (not merged);
+  node, ``kg:nameMention`` the mentions of both names, and the provenance of an assertion; the mentions of a
+  merged brat ``*`` set denote one node, and a set that is not merged becomes ``alsoKnownAs`` assertions
+  ``#assertion-equivalence-{n}-{k}`` between its first member and each other;
 * events are ``{article}#event-{id}`` with role properties, ``kg:place``, ``kg:date``, ``kg:evidence``
   (the trigger) and figures ``{article}#figure-{id}-{n}`` (``kg:figureKind``, ``kg:count``,
   ``kg:qualifier``, ``kg:casualtiesOf``, ``kg:claimant``, ``kg:evidence``, ``kg:quote``).
@@ -225,16 +225,12 @@ class _Builder:
             self.provenance(node, rel, (rel.subject, rel.object))
 
     def equivalences(self, allowed: Callable[[str, str], bool]) -> None:
-        """brat ``*`` sets: one alias record when their members are one node, else alsoKnownAs assertions."""
+        """brat ``*`` sets whose members stay apart (merging off): alsoKnownAs assertions. A merged set needs no
+        record: its members' mentions denote one node (as an INCEpTION coreference chain's do)."""
         for n, group in enumerate(self.article.equivalences, 1):
             members = [x for x in group if x in self.resolved]
             first = members[0] if members else None
             if first is None:
-                continue
-            if all(self.resolved[x].iri == self.resolved[first].iri for x in members):
-                node = NamedNode(f"{self.iri}#equivalence-{n}")
-                self.alias(node, NamedNode(self.resolved[first].iri), members)
-                self.add(node, NamedNode(PROV + "wasDerivedFrom"), self.graph)
                 continue
             for k, other in enumerate(members[1:], 1):
                 s, o = sorted((self.resolved[first].iri, self.resolved[other].iri))

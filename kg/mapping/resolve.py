@@ -210,16 +210,20 @@ def category_of(entity_type: str, is_a: Any) -> str:
 
 def resolve_article(article: Article, registry: Registry, *, base: str, is_a: Any = None,
                     ontology: Ontology | None = None, merge_aliases: bool = True,
-                    pronouns: Collection[str] = (), aliases: Mapping[str, str] | None = None) -> Resolution:
+                    pronouns: Collection[str] = (), aliases: Mapping[str, str] | None = None,
+                    coreference: bool = True) -> Resolution:
     """Map every entity id of an article to the node it denotes (a pure function of the article and registry).
 
     A name matches a registry entry only when their types can be one thing (``ontology.disjoint``); a
     mismatch is reported. With ``merge_aliases``, the ends of every brat ``*`` set and of every
     ``alsoKnownAs`` relation (not negated, uncertain or intended) become one node: the registry entry of a
-    member, else its Wikidata id, else the smallest IRI of the names (so the choice does not depend on the
-    order of the annotations); names whose types conflict, or that are two registry entries, stay apart (a
-    warning). Every merged name is kept as a label; ``pronouns`` (folded) are never labels. ``aliases`` maps
-    the node of a name to the node the corpus's alias annotations merge it into (in any article).
+    member, else its Wikidata id, else the first member of a ``*`` set (its head, as in an INCEpTION
+    coreference chain), else the smallest IRI of the names (so the choice does not depend on the order of the
+    relations); names whose types conflict, or that are two registry entries, stay apart (a warning). Every
+    merged name is kept as a label; ``pronouns`` (folded) are never labels. ``aliases`` maps the node of a
+    name to the node the corpus's alias relations merge it into (in any article). ``coreference=False``
+    merges by alias relations and equal names only: no ``*`` sets, and an entity's other mentions name nothing
+    else (what holds in every article, for the corpus's alias table).
     """
     if ontology is not None:
         is_a, disjoint = ontology.is_a, ontology.disjoint
@@ -239,7 +243,7 @@ def resolve_article(article: Article, registry: Registry, *, base: str, is_a: An
         for x, res in list(resolved.items()):
             if aliases and res.iri in aliases:
                 resolved[x] = _aliased(res, aliases[res.iri], registry, base, is_a, clash)
-        _merge(article, registry, resolved, entities, clash, pronouns, problems)
+        _merge(article, registry, resolved, entities, clash, pronouns, problems, base, coreference)
     else:
         for a, b, line, what in _alias_links(article):
             if (what.startswith("equivalence") and ontology is not None and a in entities and b in entities
@@ -327,10 +331,10 @@ def _resolve_entity(entity: Entity, article: Article, registry: Registry, base: 
     return Resolved(f"{base}{category}/{key}", entity.type, category, None, label=name)
 
 
-def _alias_links(article: Article) -> Iterator[tuple[str, str, int | None, str]]:
+def _alias_links(article: Article, coreference: bool = True) -> Iterator[tuple[str, str, int | None, str]]:
     """(a, b, line, what) for every pair of ids an annotation says are one: ``*`` sets, alias relations."""
     lines = {e.id: e.line for e in article.entities}
-    for n, group in enumerate(article.equivalences, 1):
+    for n, group in enumerate(article.equivalences if coreference else (), 1):
         for other in group[1:]:
             yield group[0], other, lines.get(group[0]), f"equivalence set {n} ({' '.join(group)})"
     for r in article.relations:
@@ -339,7 +343,8 @@ def _alias_links(article: Article) -> Iterator[tuple[str, str, int | None, str]]
 
 
 def _merge(article: Article, registry: Registry, resolved: Resolution, entities: dict[str, Entity],
-           clash: Callable[[str, str], bool], pronouns: Collection[str], problems: list[Problem]) -> None:
+           clash: Callable[[str, str], bool], pronouns: Collection[str], problems: list[Problem], base: str,
+           coreference: bool) -> None:
     parent = {x: x for x in resolved}
 
     def root(x: str) -> str:
@@ -351,7 +356,12 @@ def _merge(article: Article, registry: Registry, resolved: Resolution, entities:
     members = {x: [x] for x in resolved}  # root → its group
     same: dict[str, str] = {}  # names that are one node already (one registry entry, one folded name)
     links = [(same.setdefault(res.iri, x), x, entities[x].line, "") for x, res in resolved.items()]
-    for a, b, line, what in [*links, *_alias_links(article)]:
+    if coreference:  # an entity's other names (an INCEpTION chain read as one entity) are its names too
+        links += [(same.setdefault(node, x), x, entities[x].line, "") for x, res in resolved.items()
+                  if res.entry is None and res.label is not None
+                  for node in {f"{base}{res.category}/{slug(m.text)}" for m in entities[x].mentions
+                               if not is_pronoun(m.text, pronouns)} - {res.iri}]
+    for a, b, line, what in [*links, *_alias_links(article, coreference)]:
         if a not in resolved or b not in resolved or root(a) == root(b):
             continue
         ra, rb = root(a), root(b)
@@ -368,12 +378,17 @@ def _merge(article: Article, registry: Registry, resolved: Resolution, entities:
         if reason is None:
             parent[rb] = ra
             members[ra] += members.pop(rb)
+    # a chain's head: a brat * set's first member, or an entity with several names (INCEpTION reads a chain so)
+    heads = [g[0] for g in article.equivalences] if coreference else []
+    heads += [x for x, e in entities.items() if coreference and len({normalize_name(m.text) for m in e.mentions
+                                                                     if not is_pronoun(m.text, pronouns)}) > 1]
     for group in members.values():
         if len(group) < 2:
             continue
         nodes = [resolved[x] for x in group]
         chosen = (next((r for r in nodes if r.entry is not None), None)
                   or next((r for r in nodes if "/wd-Q" in r.iri), None)
+                  or next((resolved[h] for h in heads if h in group and resolved[h].label is not None), None)
                   or min((r for r in nodes if r.label is not None), key=lambda r: r.iri, default=None)
                   or min(nodes, key=lambda r: r.iri))
         for x in group:
