@@ -545,6 +545,8 @@ def test_countries_are_actors_and_places(ont: Ontology) -> None:
     assert ont.is_a("Country", "Actor") and ont.is_a("Country", "Place")
     assert ont.allowed("memberOf", "Country", "Coalition") and ont.allowed("alliedWith", "Country", "GovernmentBody")
     assert ont.allowed("headOf", "Person", "Country") and ont.allowed("commands", "Country", "ArmedGroup")
+    assert ont.allowed("supports", "Country", "ArmedGroup") and ont.allowed("hostileTo", "ArmedGroup", "Country")
+    assert ont.allowed("controls", "Country", "City") and ont.allowed("locatedIn", "City", "Country")
     assert ont.allowed("alsoKnownAs", "Country", "Country") and ont.allowed("alsoKnownAs", "City", "Town")
     assert ont.allowed("alsoKnownAs", "Country", "GovernmentBody")
     assert not ont.allowed("alsoKnownAs", "ArmedGroup", "City")  # both actors, or both places
