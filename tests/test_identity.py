@@ -240,6 +240,8 @@ def test_merging_can_be_turned_off(tmp_path: Path) -> None:
     assert built.ask(f"ASK {{ <{BASE}article/states#assertion-R3> a kg:Assertion ; rdf:predicate kg:alsoKnownAs }}")
     assert len({built.node(n) for n in ("ISIL", "Daesh")}) == 2
     assert not built.ask("ASK { ?x kg:alsoKnownAs ?x }")
+    net = actor_network(built.store)  # the two names of Syria: two country nodes and an alias edge
+    assert {r for s, o, r in net.edges(keys=True) if {s, o} == {BASE + "place/syria", sar}} == {"alsoKnownAs"}
     warnings = [str(p) for p in check_corpus([corpus])]
     assert any("isil.ann:7:" in w and "pronoun" in w for w in warnings)
 
