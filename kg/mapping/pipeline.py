@@ -1,9 +1,9 @@
 """One article from its files to RDF: read → check → resolve → map, the one function everything calls.
 
 :func:`process_article` is what ``kg check``, ``kg build``, its worker processes and a distributed executor run
-for each article. It is a pure function of the article's files and its corpus (configuration and registry):
-it reads every file once, maps the foreign scheme onto the ontology, checks the records, resolves the
-entities and writes the article graph as N-Quads lines.
+for each article. It is a pure function of the article's files and its corpus (configuration, registry and the
+alias relations of its articles): it reads every file once, maps the foreign scheme onto the ontology, checks
+the records, resolves the entities and writes the article graph as N-Quads lines.
 
 Without ``skip_invalid`` an article is all or nothing: one error and it has no graph, only problems. With it,
 every record that fails a check is left out (and whatever refers to it), listed in ``skipped``
