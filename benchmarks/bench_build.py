@@ -1,9 +1,9 @@
-"""How fast ``kg.build.build`` turns a corpus into an on-disk store, against two yardsticks.
+"""How fast ``kg.building.build.build`` turns a corpus into an on-disk store, against two yardsticks.
 
 For each size (default 1,000 and 10,000 articles) a synthetic corpus is generated (not timed), then each
 measurement runs in a fresh child process, so that its peak memory (``ru_maxrss``) is its own:
 
-* build: ``kg.build.build`` into an empty on-disk store, with 1 and with 2 worker processes;
+* build: ``kg.building.build.build`` into an empty on-disk store, with 1 and with 2 worker processes;
 * rebuild, nothing changed, and rebuild with 1 % of the articles edited (incremental builds);
 * rdflib (baseline): the N-Quads the build produced, parsed into an ``rdflib.Dataset`` and written as TriG;
 * raw load (limit): ``pyoxigraph.Store.bulk_load`` of the same N-Quads into a fresh on-disk store.
@@ -46,7 +46,7 @@ def _peak() -> dict[str, float]:
 
 def measure_build(corpus: str, store_dir: str, workers: int, nquads: str | None) -> dict:
     sys.path.insert(0, str(ROOT))
-    from kg.build import build, store_stats
+    from kg import build, store_stats
     from kg.sparql.store import GraphStore
 
     store = GraphStore(Path(store_dir))

@@ -52,7 +52,7 @@ def measure_build(corpus: str, store_dir: str, nquads: str, batch: int) -> dict:
     one transaction for the whole corpus holds every quad in memory at once."""
     import shutil
 
-    from kg.build import build
+    from kg import build
     from kg.sparql.store import GraphStore
 
     source = Path(corpus)

@@ -66,7 +66,7 @@ def prepare(n: int, work: Path, seed: int) -> dict:
     sys.path.insert(0, str(HERE))
     from synth import generate_corpus
 
-    from kg.build import build
+    from kg import build
     from kg.sparql.store import GraphStore
 
     corpus, store_dir, nquads = work / f"corpus-{n}", work / f"store-{n}", work / f"dump-{n}.nq"

@@ -121,6 +121,9 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=30)
     ap.add_argument("--timeout", type=float, default=30, help="kg serve's time limit per query")
     ap.add_argument("--concurrency", type=int, default=4, help="kg serve --concurrency")
+    ap.add_argument("--store", type=Path, default=None, help="serve this store folder as it is (no corpus is "
+                    "made or built; --articles then only labels the report)")
+    ap.add_argument("--questions", default=None, help="only these saved questions, comma-separated (default: all)")
     ap.add_argument("--json", type=Path, default=None, help="also write the results here")
     ap.add_argument("--trivial", action="store_true", help="also run the same load with ASK {} (the front's "
                     "own cost: Host check, queue, relay)")
@@ -129,11 +132,19 @@ def main() -> None:
     from bench_query import prepare
 
     from kg.sparql.serve import SparqlServer, free_port
+    from kg.sparql.store import GraphStore
 
     args.work.mkdir(parents=True, exist_ok=True)
-    result: dict[str, object] = {"corpus": prepare(args.articles, args.work, args.seed)}
+    if args.store is not None:
+        with GraphStore(args.store, read_only=True) as store:
+            result: dict[str, object] = {"corpus": {"articles": args.articles, "store": str(args.store),
+                                                    "quads": len(store)}}
+    else:
+        result = {"corpus": prepare(args.articles, args.work, args.seed)}
     store_dir = Path(result["corpus"]["store"])  # type: ignore[index]
     paths = question_paths(store_dir)
+    if args.questions:
+        paths = {name: paths[name] for name in args.questions.split(",")}
     result["paths"] = paths
     with SparqlServer(store_dir, port=free_port(), timeout=args.timeout, concurrency=args.concurrency,
                       queue=max(64, 4 * args.clients)) as server:

@@ -692,6 +692,7 @@ class _Expected:
     events: int = 0
     figures: int = 0
     relations: set[tuple[str, tuple[str, str], tuple[str, str]]] = field(default_factory=set)
+    negated: set[tuple[str, tuple[str, str], tuple[str, str]]] = field(default_factory=set)  # stated as denied
 
 
 class _ArticleMaker:
@@ -867,7 +868,7 @@ class _ArticleMaker:
             sk, ok = s.key, o.key
             if rtype in SYMMETRIC and ok < sk:
                 sk, ok = ok, sk
-            expected.relations.add((rtype, sk, ok))
+            (expected.negated if flag == "negated" else expected.relations).add((rtype, sk, ok))
 
         text = w.text.rstrip() + "\n"
         expected.articles += 1
@@ -973,6 +974,7 @@ def generate_corpus(dest: Path, n_articles: int, *, seed: int = 0, relations_per
     summary = {
         "seed": seed, "relations_per_article": relations_per_article, "registry_entries": len(reg.entries),
         "articles": expected.articles, "assertions": expected.assertions, "relations": len(expected.relations),
+        "negated": len(expected.negated),
         "relations_by_type": dict(sorted(by_type.items())), "events": expected.events, "figures": expected.figures,
     }
     (dest / "synth.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -25,9 +25,9 @@ _EXPORTS: dict[str, str] = {
     "READERS": "kg.reading.readers",
     "check_corpus": "kg.mapping.pipeline",
     "process_article": "kg.mapping.pipeline",
-    "build": "kg.build",
-    "BuildReport": "kg.build",
-    "store_stats": "kg.build",
+    "build": "kg.building.build",
+    "BuildReport": "kg.building.build",
+    "store_stats": "kg.building.stats",
     # the graph
     "GraphStore": "kg.sparql.store",
     "default_store_path": "kg.sparql.store",

@@ -2,7 +2,8 @@
 
 >>> from kg.sparql.store import GraphStore
 >>> store = GraphStore()
->>> from kg.build import build, render_stats
+>>> from kg.building.build import build
+>>> from kg.building.stats import render_stats
 >>> _ = build([seed_corpus()], store=store)
 >>> ("Khalifa Haftar", "Libyan National Army") in [(p.subject_en, p.object_en) for p in pairs(store, "commands")]
 True
@@ -14,7 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from kg.build import build, render_stats
+from kg.building.build import build
+from kg.building.stats import render_stats
 from kg.sparql.store import GraphStore
 from kg.vocab import KG
 

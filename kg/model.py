@@ -14,7 +14,38 @@ record came from, for error messages.
 
 from __future__ import annotations
 
+import datetime
+import re
 from dataclasses import dataclass, field
+
+_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+_DECIMAL = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
+
+
+def valid_date(value: str) -> bool:
+    """Whether ``value`` is a real date written YYYY, YYYY-MM or YYYY-MM-DD (no month 13, no 31 February).
+
+    >>> [valid_date(v) for v in ("2016", "2016-07", "2016-02-29", "2016-13", "2015-02-29", "16-07")]
+    [True, True, True, False, False, False]
+    """
+    m = _DATE.fullmatch(value)
+    if m is None:
+        return False
+    year, month, day = (int(g) if g else 1 for g in m.groups())
+    try:
+        datetime.date(year, month, day)
+    except ValueError:
+        return False
+    return year >= 1
+
+
+def valid_decimal(value: str) -> bool:
+    """Whether ``value`` is an ``xsd:decimal`` ("0.85", "1", ".5").
+
+    >>> valid_decimal("0.85"), valid_decimal("high"), valid_decimal("1e3")
+    (True, False, False)
+    """
+    return _DECIMAL.fullmatch(value) is not None
 
 
 @dataclass(frozen=True, order=True)
@@ -53,6 +84,7 @@ class Entity:
     actor: str | None = None  # registry id, when the annotation names it
     attributes: tuple[tuple[str, str], ...] = ()  # brat A/M lines, YAML ``attributes``
     line: int | None = None
+    note: str | None = None  # the annotator's note (brat ``#``), kept on the mention
 
     @property
     def text(self) -> str:
@@ -76,6 +108,8 @@ class Relation:
     former: bool = False
     intended: bool = False
     line: int | None = None
+    confidence: str | None = None  # a decimal number, as written ("0.85")
+    note: str | None = None  # the annotator's note, verbatim
 
 
 @dataclass(frozen=True)
@@ -106,6 +140,8 @@ class Event:
     negated: bool = False
     uncertain: bool = False
     line: int | None = None
+    confidence: str | None = None
+    note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -121,7 +157,12 @@ class Metadata:
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with an annotation, for ``kg check``: printed as ``FILE:LINE: message (hint)``."""
+    """One thing wrong with an annotation, for ``kg check``: printed as ``FILE:LINE: message (hint)``
+    (``FILE:LINE: warning: message (hint)`` for a warning).
+
+    >>> print(Problem("a.ann", 3, "T9 is not defined", "define it"), Problem("a.ann", None, "x", None, "warning"))
+    a.ann:3: T9 is not defined (define it) a.ann: warning: x
+    """
 
     file: str
     line: int | None
@@ -131,7 +172,7 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line is not None else self.file
-        text = f"{where}: {self.message}"
+        text = f"{where}: {'warning: ' if self.severity == 'warning' else ''}{self.message}"
         if self.hint:
             text += f" ({self.hint})"
         return " ".join(text.split("\n"))

@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Any
 import networkx as nx
 
 from kg.errors import NetworkError, UnknownActorError
+from kg.model import valid_date
 
 if TYPE_CHECKING:
     from kg.ontology import Ontology
@@ -85,7 +86,7 @@ def check_date(value: str | None, what: str = "date") -> str | None:
     if value is None:
         return None
     value = value.strip()
-    if not _DATE.match(value):
+    if not valid_date(value):
         raise NetworkError(f"bad {what} {value!r}", hint="use YYYY, YYYY-MM or YYYY-MM-DD")
     return value
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.build import build
+from kg import build
 from kg.sparql.store import GraphStore
 
 ROOT = Path(__file__).resolve().parent.parent

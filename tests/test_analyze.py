@@ -9,6 +9,7 @@ import networkx as nx
 import pytest
 from typer.testing import CliRunner
 
+from kg import build
 from kg.analyze import (
     ALL_ENEMIES,
     ALLY_OF_ENEMY,
@@ -22,7 +23,6 @@ from kg.analyze import (
     run,
     shortest_path,
 )
-from kg.build import build
 from kg.cli import app
 from kg.errors import NetworkError, UnknownActorError
 from kg.network import actor_network, network_from_triples

@@ -22,7 +22,7 @@ def test_a_file_no_reader_knows_is_reported(tmp_path):
     assert [(p.file, p.severity) for p in problems] == [(str(corpus / "astral.conllu"), "warning")]
     assert problems[0].message == "not read: no reader knows .conllu"
     result = CliRunner().invoke(app, ["check", str(corpus)])
-    assert "astral.conllu: not read: no reader knows .conllu" in result.output
+    assert "astral.conllu: warning: not read: no reader knows .conllu" in result.output
 
 
 def test_configuration_and_documentation_are_not_reported(tmp_path):

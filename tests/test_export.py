@@ -12,7 +12,7 @@ import rdflib
 from rdflib.namespace import RDFS
 from typer.testing import CliRunner
 
-from kg.build import build
+from kg import build
 from kg.cli import app
 from kg.export import (
     DYAD_COLUMNS,

@@ -10,7 +10,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kg.build import build
+from kg import build
 from kg.errors import ConfigError
 from kg.mapping.identity import PRONOUNS, leave_out_pronouns, pronoun_words
 from kg.mapping.pipeline import check_corpus

@@ -12,7 +12,7 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from kg.build import build
+from kg import build
 from kg.network import (
     NetworkError,
     UnknownActorError,
@@ -277,7 +277,7 @@ def test_an_endpoint_gives_the_same_network(tmp_path: Path):
     location = tmp_path / "store"
     built(NETWORK, location).close()
     port = _free_port()
-    server = subprocess.Popen(["oxigraph", "serve-read-only", "--location", str(location), "--bind",
+    server = subprocess.Popen(["oxigraph", "serve-read-only", "--location", str(location / "live"), "--bind",
                                f"127.0.0.1:{port}", "--union-default-graph"],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}/query"

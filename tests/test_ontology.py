@@ -46,13 +46,14 @@ ROLES = {"participant", "attacker", "target", "place", "seized"}
 FIGURES = {"killed", "wounded", "captured", "missing"}
 ACLED_CATEGORIES = {"StateForces", "RebelGroup", "PoliticalMilitia", "IdentityMilitia", "Rioters", "Protesters",
                     "Civilians", "ExternalOtherForces"}
-PROPERTIES = {"evidence", "quote", "sentence", "claimant", "reportedOn", "date", "negated", "uncertain", "former",
+PROPERTIES = {"evidence", "quote", "confidence", "note", "sentence", "claimant", "reportedOn", "date", "negated", "uncertain", "former",
               "intended", "denotes", "anchorOf", "beginIndex", "endIndex", "inArticle", "outlet", "contentHash",
               "hasFigure", "figureKind", "count", "qualifier", "casualtiesOf", "wikidata", "ucdpId", "acledCategory",
-              "colour", "shape", "dash", "arrow", "sign", "cameo", "wikidataProperty", "relation", "role", "identifies",
-              "nameMention"}
+              "colour", "shape", "dash", "arrow", "sign", "cameo", "wikidataProperty", "relation", "role",
+              "assertion", "asserted", "denied", "articleCount", "claimantCount", "firstReported", "lastReported",
+              "firstDated", "lastDated", "allFormer", "identifies", "nameMention"}
 OTHER_CLASSES = {"Rank", "Title", "Source", "Quantity", "Article", "Mention", "Assertion", "AliasAssertion",
-                 "CasualtyFigure", "FigureKind"}
+                 "CasualtyFigure", "FigureKind", "RelationSummary"}
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.build import build
+from kg import build
 from kg.errors import AnnotationError
 from kg.mapping.pipeline import check_corpus, process_article
 from kg.model import Article, Entity, Mention, Metadata, Span

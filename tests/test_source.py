@@ -141,3 +141,9 @@ def test_an_endpoint_that_asks_for_credentials_is_answered_with_basic_auth():
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_a_user_without_a_password_is_told_where_to_put_it(store_copy):
+    out = runner.invoke(app, ["query", "ASK {}", "--endpoint", "http://127.0.0.1:9/sparql", "--user", "analyst"],
+                        env={"KG_PASSWORD": None})
+    assert out.exit_code == 1 and "KG_PASSWORD" in out.stderr and out.stderr.count("\n") == 1

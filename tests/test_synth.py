@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from kg.build import build
+from kg import build
 from kg.mapping.pipeline import check_corpus
 from kg.sparql.store import GraphStore
 
@@ -67,6 +67,7 @@ def test_stats_count_what_was_generated(corpus: Path, built) -> None:  # type: i
     assert expected["assertions"] == 20 * 20
     assert stats["assertions"] == expected["assertions"]
     assert stats["relations"] == expected["relations"]
+    assert stats["negated"] == expected["negated"]  # counted apart
     assert stats["relations_by_type"] == expected["relations_by_type"]
     assert stats["events"] == expected["events"]
     assert stats["figures"] == expected["figures"]

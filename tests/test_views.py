@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from kg.build import build
+from kg import build
 from kg.cli import app
 from kg.demo import seed_corpus
 from kg.errors import KGError, ViewError

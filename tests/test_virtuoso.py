@@ -90,7 +90,7 @@ def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def pushed(virtuoso: str, tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
     """The seed store pushed into Virtuoso with ``kg push`` (digest credentials from $KG_PASSWORD)."""
-    from kg.build import build
+    from kg import build
 
     store_dir = tmp_path_factory.mktemp("virtuoso-seed") / "store"
     with GraphStore(store_dir) as store:
@@ -122,8 +122,10 @@ def test_every_saved_question_through_kg_query_on_virtuoso(pushed, seed_store, n
 def test_virtuoso_holds_the_pushed_triples_and_answers_ad_hoc_queries_alike(pushed, seed_store):
     base, _ = pushed
     endpoint = Endpoint(f"{base}/sparql")
-    count = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } FILTER(STRSTARTS(STR(?g), 'https://w3id.org/kg/')) }"
-    assert int(endpoint.select(count).rows[0][0].value) == len(seed_store)  # type: ignore[union-attr]
+    # the relation summary is recomputed by the server (Virtuoso keeps booleans as 1): the sourced graphs are equal
+    count = ("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } FILTER(STRSTARTS(STR(?g), 'https://w3id.org/kg/') "
+             "&& !STRENDS(STR(?g), 'graph/relations')) }")
+    assert endpoint.select(count).rows == seed_store.select(count).rows
     names = "SELECT ?name WHERE { ?c kg:commands ?g ; rdfs:label ?name FILTER(LANG(?name) = 'ar') } ORDER BY ?name"
     group = {"g": "<https://w3id.org/kg/id/actor/bdb>"}
     assert run_query(endpoint, names, params=group).rows == run_query(seed_store, names, params=group).rows

@@ -13,6 +13,7 @@ from kg.cli.options import StoreOption, open_store
 from kg.errors import KGError
 
 if TYPE_CHECKING:
+    from kg.model import Problem
     from kg.sparql.store import GraphStore
 
 
@@ -20,28 +21,53 @@ if TYPE_CHECKING:
 def build(
     corpus: Annotated[list[Path], typer.Argument(help="Corpus folders (kg.toml, actors.yaml, articles/).")],
     store: StoreOption = None,
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="Also write the graph to a file: "
-                                             ".trig, .nq, .ttl, .nt or .jsonld.")] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Also write the graph to a file (.trig, .nq, "
+                                             ".ttl, .nt or .jsonld), or to a folder DIR/ as N-Quads shards "
+                                             "for any server's bulk loader.")] = None,
     workers: Annotated[int, typer.Option(help="Processes that read and map articles.", min=1)] = 1,
+    dask: Annotated[str | None, typer.Option(
+        "--dask", metavar="SCHEDULER",
+        help="Map the articles on a Dask cluster: `local` (a LocalCluster) or a tcp:// scheduler address.")] = None,
     force: Annotated[bool, typer.Option(help="Redo every article, changed or not.")] = False,
+    allow_empty: Annotated[bool, typer.Option("--allow-empty", help="Allow a build that removes every article "
+                                              "from the store (an empty corpus).")] = False,
     memory: Annotated[bool, typer.Option("--memory", help="Build in memory only (with --out).")] = False,
     fmt: Annotated[str, typer.Option("--format", help="Summary format: table or json.")] = "table",
+    skip_invalid: Annotated[bool, typer.Option("--skip-invalid", help="Leave out every annotation that fails a "
+                                               "check, list it (FILE:LINE: reason) and build the rest; exit "
+                                               f"{LEFT_OUT} when anything was left out.")] = False,
+    report: Annotated[Path | None, typer.Option("--report", help="With --skip-invalid: also write what was "
+                                                "left out to this JSON file.")] = None,
 ) -> None:
-    """Build corpora into the store (and/or a file): all or nothing.
+    """Build corpora into the store (and/or a file): all or nothing, unless --skip-invalid.
 
     Example: kg build seeds --out seeds.trig
+
+    Example: kg build corpus --skip-invalid --report left-out.json
     """
     from kg.sparql.store import GraphStore
 
+    if report is not None and not skip_invalid:
+        fail("--report goes with --skip-invalid")
     target = GraphStore() if memory else open_store(store)
     with target:
-        _build_into(target, corpus, out=out, workers=workers, force=force, fmt=fmt)
+        left_out = _build_into(target, corpus, out=out, workers=workers, dask=dask, force=force,
+                               allow_empty=allow_empty, fmt=fmt, skip_invalid=skip_invalid, report=report)
+    if left_out:
+        raise typer.Exit(LEFT_OUT)
 
 
-def _build_into(target: GraphStore, corpus: list[Path], *, out: Path | None, workers: int, force: bool,
-                fmt: str) -> None:
-    from kg.build import build as run_build
-    from kg.build import render_stats
+#: The exit status of ``kg build --skip-invalid`` when something was left out (the rest was built).
+LEFT_OUT = 3
+
+
+def _build_into(target: GraphStore, corpus: list[Path], *, out: Path | None, workers: int, dask: str | None,
+                force: bool, allow_empty: bool, fmt: str, skip_invalid: bool = False,
+                report: Path | None = None) -> int:
+    """Build, print the summary, and return how many annotations were left out."""
+    from kg.building.build import build as run_build
+    from kg.building.build import executor_for
+    from kg.building.stats import render_stats
 
     bar = None
 
@@ -57,20 +83,48 @@ def _build_into(target: GraphStore, corpus: list[Path], *, out: Path | None, wor
             bar.__exit__(None, None, None)
 
     try:
-        report = run_build(corpus, store=target, out=out, workers=workers, force=force, progress=progress)
+        executor = executor_for(workers, dask)
+        try:
+            built = run_build(corpus, store=target, out=out, executor=executor, force=force,
+                              allow_empty=allow_empty, progress=progress, skip_invalid=skip_invalid)
+        finally:
+            close = getattr(executor, "close", None)
+            if close is not None:
+                close()
     except KGError as exc:
         fail(exc)
-    for problem in report.problems:
+    for problem in built.problems:
         typer.echo(str(problem), err=True)
-    if not report.ok:
-        fail(f"{len(report.errors)} problem(s) in the annotations; the store was not changed")
+    for problem in built.skipped:
+        typer.echo(f"left out: {problem}", err=True)
+    if report is not None:
+        _write_report(report, built.skipped, articles=built.articles)
+    if not built.ok:
+        fail(f"{len(built.errors)} problem(s) in the annotations; the store was not changed "
+             "(kg build --skip-invalid builds the rest)")
     if fmt == "json":
-        echo_json({"articles": report.articles, "mapped": report.mapped, "unchanged": report.unchanged,
-                   "removed": report.removed, "warnings": len(report.problems), **report.stats})
-        return
-    typer.echo(f"built {report.articles} article(s): {report.mapped} mapped, {report.unchanged} unchanged, "
-               f"{report.removed} removed" + (f" → {out}" if out else ""))
-    typer.echo(render_stats(report.stats))
+        echo_json({"articles": built.articles, "mapped": built.mapped, "unchanged": built.unchanged,
+                   "removed": built.removed, "warnings": len(built.problems), "left_out": len(built.skipped),
+                   **built.stats})
+        return len(built.skipped)
+    typer.echo(f"built {built.articles} article(s): {built.mapped} mapped, {built.unchanged} unchanged, "
+               f"{built.removed} removed" + (f" → {out}" if out else ""))
+    if skip_invalid:
+        typer.echo(f"left out {len(built.skipped)} annotation(s)" + (f" (listed in {report})" if report else ""))
+    typer.echo(render_stats(built.stats))
+    return len(built.skipped)
+
+
+def _write_report(path: Path, skipped: tuple[Problem, ...], *, articles: int) -> None:
+    """What ``--skip-invalid`` left out, as JSON: one object per annotation left out, in order."""
+    import json
+
+    items = [{"file": p.file, "line": p.line, "reason": p.message, "hint": p.hint} for p in skipped]
+    body = {"articles": articles, "left_out": len(items), "items": items}
+    try:
+        path.write_text(json.dumps(body, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    except OSError as exc:
+        fail(f"cannot write the report {path}: {exc.strerror}")
 
 
 @app.command()
@@ -79,7 +133,9 @@ def check(
     shacl: Annotated[bool, typer.Option("--shacl", help="Also build in memory and validate the graph "
                                         "against the SHACL shapes.")] = False,
 ) -> None:
-    """Check annotations: offsets, span text, types, ids, domain and range. Exit 1 on problems.
+    """Check annotations: offsets, span text, types, ids, domain and range, the registry. Exit 1 on errors.
+
+    Ends with "N errors, M warnings". Errors block a build; warnings name what is left out on purpose.
 
     Example: kg check seeds
     """
@@ -89,8 +145,9 @@ def check(
     for problem in problems:
         typer.echo(str(problem))
     errors = [p for p in problems if p.severity == "error"]
+    counts = f"{_n(len(errors), 'error')}, {_n(len(problems) - len(errors), 'warning')}"
     if not errors and shacl:
-        from kg.build import build as run_build
+        from kg.building.build import build as run_build
         from kg.sparql.shapes import validate
         from kg.sparql.store import GraphStore
 
@@ -104,9 +161,13 @@ def check(
             typer.echo(report)
             fail("the graph does not conform to the SHACL shapes")
     if errors:
-        typer.echo(f"{len(errors)} problem(s)", err=True)
+        typer.echo(counts)
         raise typer.Exit(1)
-    typer.echo(f"ok: {', '.join(str(c) for c in corpus)}" + (" (SHACL conforms)" if shacl else ""))
+    typer.echo(f"ok: {', '.join(str(c) for c in corpus)}" + (" (SHACL conforms)" if shacl else "") + f": {counts}")
+
+
+def _n(count: int, noun: str) -> str:
+    return f"{count} {noun}" + ("" if count == 1 else "s")
 
 
 @app.command()

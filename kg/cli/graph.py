@@ -30,7 +30,7 @@ def stats(
 
     Example: kg stats --format json
     """
-    from kg.build import render_stats, store_stats
+    from kg.building.stats import render_stats, store_stats
 
     with open_source(store, endpoint, user=user) as source:
         stats = store_stats(source)

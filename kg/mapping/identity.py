@@ -20,7 +20,7 @@ merge; :func:`resolve_in_corpus` resolves an article with its corpus's settings 
 >>> [e.id for e in out.entities], out.relations
 (['T2'], ())
 >>> print(out.problems[0])  # doctest: +ELLIPSIS
-a.ann:1: T1 'We' is a pronoun: it is not made into an actor (annotate the name it stands for, ...)
+a.ann:1: warning: T1 'We' is a pronoun: it is not made into an actor (annotate the name it stands for, ...)
 """
 
 from __future__ import annotations

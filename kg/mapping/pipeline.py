@@ -96,7 +96,7 @@ def process_article(
         if not skip_invalid:
             return ArticleResult(problems=problems)
         article, later = _leave_out(article, findings, ontology, registry_ids)
-        skipped = tuple(p for p in (*problems, *later) if _is_error(p))
+        skipped = tuple(sorted((p for p in (*problems, *later) if _is_error(p)), key=lambda p: p.line or 0))
         problems = tuple(p for p in problems if not _is_error(p))
     base = corpus.config.base
     try:
@@ -193,10 +193,11 @@ def check_corpus(paths: Iterable[Path], *, ontology: Ontology | None = None) -> 
     problems: list[Problem] = []
     for path in paths:
         try:
-            corpus = open_corpus(path)
+            corpus = open_corpus(path, strict=False)
         except KGError as exc:
             problems.append(Problem(exc.file or str(path), exc.line, exc.message, exc.hint))
             continue
+        problems.extend(corpus.registry.problems)
         problems.extend(corpus.problems)
         for files in corpus.files:
             problems.extend(process_article(files, corpus, content_hash="", ontology=ontology).problems)

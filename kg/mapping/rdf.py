@@ -10,12 +10,15 @@ The model (documented with example queries in the README):
   ``{base}graph/registry``; unregistered entities get the article's name as ``rdfs:label`` with the
   article's language tag;
 * every mention is ``{article}#char=START,END`` (code points) with ``kg:denotes``, ``kg:anchorOf``,
-  ``kg:beginIndex``, ``kg:endIndex`` and ``kg:inArticle``;
+  ``kg:beginIndex``, ``kg:endIndex``, ``kg:inArticle`` and the annotator's ``kg:note`` on the entity;
+  an unregistered entity keeps its Wikidata and UCDP ids (``kg:wikidata``, ``kg:ucdpId``);
 * every relation is stored as a direct triple (``<S> kg:commands <O>``; not when negated) and as an
   assertion ``{article}#assertion-{id}`` (``rdf:subject``/``rdf:predicate``/``rdf:object``,
   ``prov:wasDerivedFrom`` the article, ``kg:evidence`` a mention, ``kg:quote``, ``kg:sentence``,
-  ``kg:claimant``, ``kg:reportedOn`` the article's date, ``kg:date``, and the flags that are true);
-* symmetric relations (alliedWith, hostileTo, alsoKnownAs) are stored once, subject IRI < object IRI;
+  ``kg:claimant``, ``kg:reportedOn`` the article's date, ``kg:date``, the flags that are true, and the
+  annotator's ``kg:confidence`` (``xsd:decimal``) and ``kg:note``);
+* the direct triple of a symmetric relation (alliedWith, hostileTo, alsoKnownAs) is stored once, subject
+  IRI < object IRI; each annotation of it (both directions included) keeps its own assertion and evidence;
 * an ``alsoKnownAs`` annotation whose two names resolve to one node (merged aliases, or one registry entry)
   makes no self-loop: it is a ``kg:AliasAssertion`` ``{article}#assertion-{id}`` with ``kg:identifies`` the
   node, ``kg:nameMention`` the mentions of both names, and the provenance of an assertion; the mentions of a
@@ -41,7 +44,7 @@ from pyoxigraph import Literal, NamedNode, Quad
 
 from kg.mapping.resolve import ALIAS, Registry, Resolved, claimant_iri, iri_segment
 from kg.model import Article, Mention, Relation, Span
-from kg.vocab import ACLED, DCT, FLAGS, KG, PROV, RDF, RDFS, SCHEMA, SKOS, WD, XSD
+from kg.vocab import ACLED, DCT, EVENT_FLAGS, FLAGS, KG, PROV, RDF, RDFS, SCHEMA, SKOS, WD, XSD
 
 if TYPE_CHECKING:
     from kg.ontology import Ontology
@@ -53,6 +56,7 @@ _ALT = NamedNode(SKOS + "altLabel")
 _SENTENCE_END = re.compile(r"[.!?؟]+(?=[\s\"'»)]|$)|\n+")
 _YEAR = re.compile(r"^\d{4}$")
 _YEAR_MONTH = re.compile(r"^\d{4}-\d{2}$")
+_QID = re.compile(r"^Q[1-9][0-9]*$")
 
 
 def kg(name: str) -> NamedNode:
@@ -191,8 +195,16 @@ class _Builder:
                 self.add(node, _TYPE, kg(entity.type))
             if res.label:
                 self.add(node, _LABEL, self.text(res.label))
+            if res.entry is None:
+                for kind, value in entity.external_ids:
+                    if kind == "wikidata" and _QID.match(value):
+                        self.add(node, kg("wikidata"), NamedNode(WD + value))
+                    elif kind == "ucdp":
+                        self.add(node, kg("ucdpId"), Literal(value))
             for mention in entity.mentions:
-                self.mention(mention, node)
+                mnode = self.mention(mention, node)
+                if entity.note:
+                    self.add(mnode, kg("note"), Literal(entity.note))
 
     def first_mention(self, entity_id: str) -> Mention | None:
         entity = self.article.entity(entity_id)
@@ -273,6 +285,14 @@ class _Builder:
         for flag in FLAGS:
             if getattr(rel, flag):
                 self.add(node, kg(flag), Literal(True))
+        self.annotator(node, rel.confidence, rel.note)
+
+    def annotator(self, node: NamedNode, confidence: str | None, note: str | None) -> None:
+        """What the annotator said of a claim: a confidence (``xsd:decimal``) and the note, verbatim."""
+        if confidence is not None:
+            self.add(node, kg("confidence"), Literal(confidence, datatype=NamedNode(XSD + "decimal")))
+        if note:
+            self.add(node, kg("note"), Literal(note))
 
     def events(self) -> None:
         for ev in self.article.events:
@@ -290,9 +310,10 @@ class _Builder:
             if ev.trigger is not None:
                 self.evidence(node, ev.trigger)
             self.add(node, kg("claimant"), self.claimant(ev.claimant))
-            for flag in ("negated", "uncertain"):
+            for flag in EVENT_FLAGS:
                 if getattr(ev, flag):
                     self.add(node, kg(flag), Literal(True))
+            self.annotator(node, ev.confidence, ev.note)
             for n, fig in enumerate(ev.figures, 1):
                 fnode = NamedNode(f"{self.iri}#figure-{iri_segment(ev.id)}-{n}")
                 self.add(node, kg("hasFigure"), fnode)

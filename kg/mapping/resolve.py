@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kg.errors import ConfigError, ResolveError
+from kg.errors import ConfigError, KGError, ResolveError
 from kg.mapping.names import iri_segment as iri_segment
 from kg.mapping.names import is_pronoun, name_keys, normalize_name, slug, without_article
 from kg.mapping.names import normalize_arabic as normalize_arabic
@@ -59,6 +59,7 @@ class Registry:
     entries: dict[str, RegistryEntry] = field(default_factory=dict)
     index: dict[str, str] = field(default_factory=dict)  # name key → id
     source: str = ""
+    problems: tuple[Problem, ...] = ()  # mistakes of the entries left out (read with strict=False)
 
     def by_external(self, kind: str, value: str) -> RegistryEntry | None:
         for entry in self.entries.values():
@@ -83,6 +84,11 @@ class Registry:
         return None
 
 
+_LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
+_SECTIONS = ("actors", "places", "sources")
+_ENTRY_KEYS = ("id", "type", "labels", "aliases", "wikidata", "ucdp", "acled")
+
+
 def _names(value: Any, what: str, source: str, line: int | None) -> list[tuple[str, str]]:
     if value is None:
         return []
@@ -91,65 +97,127 @@ def _names(value: Any, what: str, source: str, line: int | None) -> list[tuple[s
                           hint="write e.g. `{ar: …, en: …}`")
     out = []
     for lang, names in value.items():
+        if not isinstance(lang, str) or not _LANGUAGE.fullmatch(lang):
+            raise ConfigError(f"{what}: {lang!r} is not a language tag", file=source,
+                              line=getattr(value, "line", line),
+                              hint="key names by a BCP 47 tag such as ar, en or en-GB (a hyphen, not an underscore)")
         for name in names if isinstance(names, list) else [names]:
-            if not isinstance(name, str | int) or not str(name).strip():
+            if not isinstance(name, str | int) or isinstance(name, bool) or not str(name).strip():
                 raise ConfigError(f"{what}: empty or invalid name {name!r}", file=source, line=line)
-            out.append((str(lang), str(name).strip()))
+            out.append((lang, str(name).strip()))
     return out
 
 
-def parse_registry(data: Any, *, source: str = "actors.yaml") -> Registry:
-    """Build a :class:`Registry` from the parsed ``actors.yaml`` (keys ``actors``, ``places``, ``sources``)."""
+def _entry(item: Any, line: int | None, source: str, entries: dict[str, RegistryEntry],
+           entity_types: frozenset[str] | None) -> RegistryEntry:
+    """One registry item, checked (a :class:`ConfigError` names its line)."""
+    if not isinstance(item, dict):
+        raise ConfigError("each registry item must be a mapping", file=source, line=line,
+                          hint="write `- {id: …, type: …, labels: {ar: …, en: …}}`")
+    for key in item:
+        if key not in _ENTRY_KEYS:
+            raise ConfigError(f"unknown key `{key}` in registry item", file=source, line=line,
+                              hint=f"use {', '.join(_ENTRY_KEYS)}")
+    rid = str(item.get("id", ""))
+    if not _REGISTRY_ID.match(rid):
+        raise ConfigError(f"invalid registry id {rid!r}", file=source, line=line,
+                          hint="use lower-case ASCII letters, digits, '-' and '_'")
+    if rid in entries:
+        raise ConfigError(f"duplicate registry id {rid!r}", file=source, line=line,
+                          hint=f"first defined at line {entries[rid].line}")
+    etype = item.get("type")
+    if not etype or not isinstance(etype, str):
+        raise ConfigError(f"registry entry {rid!r} has no `type`", file=source, line=line,
+                          hint="give an ontology class, e.g. type: ArmedGroup (`kg types` lists them)")
+    if entity_types is not None and etype not in entity_types:
+        import difflib
+
+        close = difflib.get_close_matches(etype.replace(" ", ""), sorted(entity_types), n=3, cutoff=0.5)
+        raise ConfigError(f"registry entry {rid!r} has type {etype!r}, which is not an ontology class",
+                          file=source, line=line,
+                          hint=f"did you mean {', '.join(close)}?" if close else "`kg types` lists the classes")
+    wikidata = item.get("wikidata")
+    if wikidata is not None and not _QID.match(str(wikidata)):
+        raise ConfigError(f"invalid Wikidata id {wikidata!r}", file=source, line=line, hint="write Q123")
+    for key in ("ucdp", "acled"):
+        value = item.get(key)
+        if value is not None and (isinstance(value, dict | list | bool) or not str(value).strip()):
+            raise ConfigError(f"`{key}` of {rid!r} must be one plain value, not {value!r}", file=source,
+                              line=line)
+    acled = item.get("acled")
+    if acled and not re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", str(acled)):
+        raise ConfigError(f"invalid ACLED category {acled!r} of {rid!r}", file=source, line=line,
+                          hint="write the category's local name, e.g. StateForces")
+    return RegistryEntry(
+        id=rid,
+        type=etype,
+        labels=tuple(_names(item.get("labels"), f"labels of {rid!r}", source, line)),
+        aliases=tuple(_names(item.get("aliases"), f"aliases of {rid!r}", source, line)),
+        wikidata=str(wikidata) if wikidata else None,
+        ucdp=str(item["ucdp"]) if item.get("ucdp") is not None else None,
+        acled=str(acled) if acled else None,
+        line=line,
+    )
+
+
+def parse_registry(data: Any, *, source: str = "actors.yaml", collect: list[Problem] | None = None,
+                   entity_types: frozenset[str] | None = None) -> Registry:
+    """Build a :class:`Registry` from the parsed ``actors.yaml`` (keys ``actors``, ``places``, ``sources``).
+
+    The first mistake is raised as a :class:`ConfigError`, unless ``collect`` is given: then each mistake is
+    appended to it (with its line), the entry is left out and the others are read. ``entity_types`` (the
+    ontology's classes) makes an unknown ``type`` a mistake.
+    """
+    def fail(exc: ConfigError) -> None:
+        if collect is None:
+            raise exc
+        collect.append(Problem(exc.file or source, exc.line, exc.message, exc.hint))
+
     if data is None:
         return Registry(source=source)
     if not isinstance(data, dict):
-        raise ConfigError("the registry must be a mapping with `actors:`, `places:`, `sources:`", file=source,
-                          line=1)
+        fail(ConfigError("the registry must be a mapping with `actors:`, `places:`, `sources:`", file=source,
+                         line=1, hint="start the file with `actors:` and a list of entries"))
+        return Registry(source=source, problems=tuple(collect or ()))
     entries: dict[str, RegistryEntry] = {}
     index: dict[str, str] = {}
     for section, items in data.items():
-        if section not in ("actors", "places", "sources"):
-            raise ConfigError(f"unknown section `{section}`", file=source, line=getattr(items, "line", None),
-                              hint="use actors, places, sources")
-        for item in items or []:
-            line = getattr(item, "line", None)
-            if not isinstance(item, dict):
-                raise ConfigError("each registry item must be a mapping", file=source, line=line)
-            rid = str(item.get("id", ""))
-            if not _REGISTRY_ID.match(rid):
-                raise ConfigError(f"invalid registry id {rid!r}", file=source, line=line,
-                                  hint="use lower-case ASCII letters, digits, '-' and '_'")
-            if rid in entries:
-                raise ConfigError(f"duplicate registry id {rid!r}", file=source, line=line,
-                                  hint=f"first defined at line {entries[rid].line}")
-            if not item.get("type"):
-                raise ConfigError(f"registry entry {rid!r} has no `type`", file=source, line=line)
-            wikidata = item.get("wikidata")
-            if wikidata is not None and not _QID.match(str(wikidata)):
-                raise ConfigError(f"invalid Wikidata id {wikidata!r}", file=source, line=line, hint="write Q123")
-            entry = RegistryEntry(
-                id=rid,
-                type=str(item["type"]),
-                labels=tuple(_names(item.get("labels"), f"labels of {rid!r}", source, line)),
-                aliases=tuple(_names(item.get("aliases"), f"aliases of {rid!r}", source, line)),
-                wikidata=str(wikidata) if wikidata else None,
-                ucdp=str(item["ucdp"]) if item.get("ucdp") is not None else None,
-                acled=str(item["acled"]) if item.get("acled") else None,
-                line=line,
-            )
-            entries[rid] = entry
-            for _, name in (*entry.labels, *entry.aliases, ("", rid)):
-                key = normalize_name(name)
-                for k in (key, without_article(key)):
-                    other = index.setdefault(k, rid)
-                    if other != rid and k == key:
-                        raise ConfigError(f"the name {name!r} of {rid!r} is also a name of {other!r}",
+        section_line = getattr(items, "line", None) or getattr(data, "line", None)
+        if section not in _SECTIONS:
+            fail(ConfigError(f"unknown section `{section}`", file=source, line=section_line,
+                             hint="use actors, places, sources"))
+            continue
+        if items is not None and not isinstance(items, list):
+            fail(ConfigError(f"`{section}` must be a list of entries, not {type(items).__name__}", file=source,
+                             line=section_line, hint=f"write `{section}:` then one `- {{id: …, type: …}}` a line"))
+            continue
+        item_lines = getattr(items, "item_lines", ())
+        for n, item in enumerate(items or []):
+            line = getattr(item, "line", None) or (item_lines[n] if n < len(item_lines) else section_line)
+            try:
+                entry = _entry(item, line, source, entries, entity_types)
+                keys = [(name, k) for _, name in (*entry.labels, *entry.aliases, ("", entry.id))
+                        for k in dict.fromkeys((normalize_name(name), without_article(normalize_name(name))))]
+                for name, k in keys:
+                    other = index.get(k)
+                    if other is not None and other != entry.id and k == normalize_name(name):
+                        raise ConfigError(f"the name {name!r} of {entry.id!r} is also a name of {other!r}",
                                           file=source, line=line, hint="a name may denote one entry only")
-    return Registry(entries=entries, index=index, source=source)
+            except ConfigError as exc:
+                fail(exc)
+                continue
+            entries[entry.id] = entry
+            for _, k in keys:
+                index.setdefault(k, entry.id)
+    return Registry(entries=entries, index=index, source=source, problems=tuple(collect or ()))
 
 
-def read_registry(path: Path | None) -> Registry:
-    """Read ``actors.yaml`` (a missing path gives an empty registry)."""
+def read_registry(path: Path | None, *, strict: bool = True, entity_types: frozenset[str] | None = None) -> Registry:
+    """Read ``actors.yaml`` (a missing path gives an empty registry).
+
+    ``strict``: the first mistake is raised; otherwise every mistake is in ``Registry.problems`` and the
+    entries with mistakes are left out. A YAML syntax error is always raised.
+    """
     if path is None or not path.exists():
         return Registry()
     from kg.reading.sidecar import load_yaml
@@ -159,14 +227,10 @@ def read_registry(path: Path | None) -> Registry:
     except UnicodeDecodeError:
         raise ConfigError("invalid UTF-8", file=str(path), hint="save the file as UTF-8") from None
     try:
-        return parse_registry(load_yaml(text, source=str(path)), source=str(path))
-    except ConfigError:
-        raise
-    except Exception as exc:  # the YAML reader's errors are AnnotationErrors: restate as config
-        if hasattr(exc, "file"):
-            raise ConfigError(getattr(exc, "message", str(exc)), file=str(path), line=getattr(exc, "line", None),
-                              hint=getattr(exc, "hint", None)) from None
-        raise
+        data = load_yaml(text, source=str(path))
+    except KGError as exc:  # the YAML reader's errors are AnnotationErrors: restate as config
+        raise ConfigError(exc.message, file=str(path), line=exc.line, hint=exc.hint) from None
+    return parse_registry(data, source=str(path), collect=None if strict else [], entity_types=entity_types)
 
 
 @dataclass(frozen=True)

@@ -36,17 +36,24 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from kg.errors import AnnotationError
-from kg.model import Article, Entity, Event, Figure, Mention, Metadata, Problem, Relation
-from kg.reading.brat_lines import ID_SYNTAX, KINDS, Line, Parser
+from kg.model import Article, Entity, Event, Figure, Mention, Metadata, Problem, Relation, valid_date, valid_decimal
+from kg.reading.brat_lines import KINDS, Line, Parser
 from kg.reading.counts import parse_count
+from kg.vocab import FLAGS
 
 if TYPE_CHECKING:
     from kg.reading.scheme import CorpusConfig
 
 __all__ = ["ATTRIBUTE_FLAGS", "check_brat", "parse_brat", "parse_count", "read", "read_brat", "read_text"]
 
-_DATE = re.compile(r"\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?")
-_NOTE_FIELD = re.compile(r"\s*(claimant|date)\s*:\s*(.*?)\s*", re.IGNORECASE)
+_NOTE_FIELD = re.compile(r"\s*(claimant|date|confidence)\s*:\s*(.*?)\s*", re.IGNORECASE)
+_QID = re.compile(r"Q[1-9][0-9]*")
+_NOTE_PAIR = re.compile(r"(?:^|(?<=\s))([A-Za-z_][\w.-]*)\s*=")
+
+
+def _plural(kind: str) -> str:
+    return {"A": "attributes", "M": "attributes", "N": "normalisations", "#": "notes", "*": "equivalences"}.get(
+        kind, f"{KINDS.get(kind, kind)}s")
 
 
 def figure_kinds() -> frozenset[str]:
@@ -70,13 +77,27 @@ ATTRIBUTE_FLAGS: Mapping[str, str] = MappingProxyType({
 _FALSE = frozenset({"false", "no", "0", "none"})
 
 
-def _note_fields(note: str) -> dict[str, str]:
-    """``claimant: T7; date: 2016-07`` → ``{"claimant": "T7", "date": "2016-07"}`` (other notes: {})."""
+def note_fields(note: str) -> dict[str, str]:
+    """The fields of a note: ``key=value`` pairs, or ``claimant: T7; date: 2016-07`` (other notes: {}).
+
+    Keys are lower-cased; a value runs to the next ``key=``.
+
+    >>> note_fields("confidence=0.85 trigger=clashed with")
+    {'confidence': '0.85', 'trigger': 'clashed with'}
+    >>> note_fields("claimant: T7; date: 2016-07"), note_fields("Is this right?")
+    ({'claimant': 'T7', 'date': '2016-07'}, {})
+    """
     found: dict[str, str] = {}
+    pairs = list(_NOTE_PAIR.finditer(note))
+    if pairs and not note[: pairs[0].start()].strip():
+        for m, after in zip(pairs, [*pairs[1:], None], strict=True):
+            value = note[m.end(): after.start() if after else len(note)].strip().rstrip(";,").strip()
+            found[m.group(1).lower()] = value
+        return found
     for part in note.split(";"):
-        m = _NOTE_FIELD.fullmatch(part)
-        if m is not None and m.group(2):
-            found[m.group(1).lower()] = m.group(2)
+        field_match = _NOTE_FIELD.fullmatch(part)
+        if field_match is not None and field_match.group(2):
+            found[field_match.group(1).lower()] = field_match.group(2)
     return found
 
 
@@ -88,6 +109,7 @@ class _Builder:
         self.attrs: dict[str, list[Line]] = {}
         self.norms: dict[str, list[Line]] = {}
         self.notes: dict[str, dict[str, str]] = {}
+        self.note_text: dict[str, str] = {}  # annotation id → its notes, verbatim
         self.trigger_of: dict[str, str] = {}  # trigger T id → first event using it
         for rec in p.lines:
             if not rec.ok:
@@ -96,25 +118,42 @@ class _Builder:
                 self.attrs.setdefault(rec.args[0][1], []).append(rec)
             elif rec.kind == "N":
                 self.norms.setdefault(rec.args[0][1], []).append(rec)
-            elif rec.kind == "#":
-                self.notes.setdefault(rec.args[0][1], {}).update(self.note(rec))
             elif rec.kind == "E":
                 self.trigger_of.setdefault(rec.args[0][1], rec.id)
         for rec in p.lines:  # the trigger of an event left out is left out with it, not made an entity
             if rec.kind == "E" and not rec.ok and rec.args:
                 self.trigger_of.setdefault(rec.args[0][1], rec.id)
+        for rec in p.lines:
+            if rec.ok and rec.kind == "#":
+                self.add_note(rec)
+
+    def add_note(self, rec: Line) -> None:
+        """Keep a note for its target (a note on an event's trigger is the event's)."""
+        target = self.p.by_id[rec.args[0][1]]
+        owner = self.trigger_of.get(target.id, target.id)
+        if target.kind not in "TRE":
+            self.p.warnings.append(Problem(self.p.source, rec.line, f"{rec.id}: notes on {_plural(target.kind)} "
+                                           "are not kept", "put the note on the annotation it is about",
+                                           "warning"))
+            return
+        self.notes.setdefault(owner, {}).update(self.note(rec))
+        text = (rec.value or "").strip()
+        if text:
+            self.note_text[owner] = f"{self.note_text[owner]}\n{text}" if owner in self.note_text else text
 
     def note(self, rec: Line) -> dict[str, str]:
-        fields = _note_fields(rec.value or "")
+        fields = note_fields(rec.value or "")
         date = fields.get("date")
-        if date is not None and not _DATE.fullmatch(date):
+        if date is not None and not valid_date(date):
             self.p.error(rec.line, f"invalid date {date!r} in the note on {rec.args[0][1]}",
-                         "write YYYY, YYYY-MM or YYYY-MM-DD")
+                         "write a real date as YYYY, YYYY-MM or YYYY-MM-DD")
             del fields["date"]
-        claimant = fields.get("claimant")
-        if claimant is not None and ID_SYNTAX.fullmatch(claimant) and claimant not in self.p.by_id:
-            self.p.error(rec.line, f"{rec.id} names claimant {claimant}, which is not defined",
-                         f"define {claimant} or fix the note")
+        confidence = fields.get("confidence")
+        if confidence is not None and not valid_decimal(confidence):
+            self.p.error(rec.line, f"confidence {confidence!r} in the note on {rec.args[0][1]} is not a number",
+                         "write a decimal number such as confidence=0.85")
+            del fields["confidence"]
+        # a claimant that reads like an id but names nothing is reported on its relation (kg.reading.check)
         return fields
 
     def ref(self, ref: str) -> str:
@@ -132,6 +171,12 @@ class _Builder:
             elif flag:
                 self.p.warnings.append(Problem(self.p.source, a.line, f"{a.id}: {KINDS[rec.kind]}s have no "
                                                f"{flag!r} flag; attribute left out", None, "warning"))
+            elif flag is None and value not in _FALSE:
+                written = f"{a.type}={a.value}" if a.value else a.type
+                self.p.warnings.append(Problem(
+                    self.p.source, a.line, f"{a.id}: attribute {written} of {rec.id} sets no flag; left out",
+                    f'map it in [attributes] of kg.toml to one of {", ".join(FLAGS)} (or to "" to leave it out '
+                    "without a word)", "warning"))
         return found
 
     def mention(self, rec: Line) -> Mention:
@@ -143,10 +188,26 @@ class _Builder:
             db, _, ext = (nrec.value or "").partition(":")
             if ext.upper() != "NULL":
                 ids[(db.lower(), ext)] = None
+            if db.lower() == "wikidata" and ext.upper() != "NULL" and not _QID.fullmatch(ext):
+                self.p.warnings.append(Problem(self.p.source, nrec.line, f"{nrec.id}: {ext!r} is not a Wikidata id",
+                                               "write Wikidata:Q123", "warning"))
+            if db.lower() not in ("wikidata", "ucdp") and ext.upper() != "NULL":
+                self.p.warnings.append(Problem(
+                    self.p.source, nrec.line, f"{nrec.id}: only Wikidata and UCDP ids are kept, not {db}:{ext}",
+                    "normalise to Wikidata:Q… or UCDP:…", "warning"))
         attrs = self.attrs.get(rec.id, ())
         attributes = tuple((a.type, "true" if a.value is None else a.value) for a in attrs)
+        for a in attrs:
+            ignored = self.p.flags.get(a.type.lower()) == "" or self.p.flags.get(
+                f"{a.type.lower()}={(a.value or '').lower()}") == ""
+            if not ignored:
+                written = f"{a.type}={a.value}" if a.value else a.type
+                self.p.warnings.append(Problem(
+                    self.p.source, a.line, f"{a.id}: attribute {written} of entity {rec.id} is not kept in the graph",
+                    'kg keeps flags on relations and events; map it to "" in [attributes] of kg.toml to leave it '
+                    "out without a word", "warning"))
         return Entity(id=rec.id, type=rec.type, mentions=(self.mention(rec),), external_ids=tuple(ids),
-                      attributes=attributes, line=rec.line)
+                      attributes=attributes, line=rec.line, note=self.note_text.get(rec.id))
 
     def relation(self, rec: Line) -> Relation:
         (n1, a1), (n2, a2) = rec.args
@@ -157,7 +218,8 @@ class _Builder:
         return Relation(id=rec.id, type=rec.type, subject=self.ref(a1), object=self.ref(a2),
                         claimant=note.get("claimant"), date=note.get("date"), negated="negated" in flags,
                         uncertain="uncertain" in flags, former="former" in flags,
-                        intended="intended" in flags, line=rec.line)
+                        intended="intended" in flags, line=rec.line, confidence=note.get("confidence"),
+                        note=self.note_text.get(rec.id))
 
     def event(self, rec: Line) -> Event:
         note = self.notes.get(rec.id, {})
@@ -183,7 +245,8 @@ class _Builder:
         flags = self.flags(rec, ("negated", "uncertain"))
         return Event(id=rec.id, type=rec.type, trigger=self.mention(trigger) if trigger else None,
                      arguments=tuple(arguments), date=note.get("date"), figures=tuple(figures),
-                     negated="negated" in flags, uncertain="uncertain" in flags, line=rec.line)
+                     negated="negated" in flags, uncertain="uncertain" in flags, line=rec.line,
+                     confidence=note.get("confidence"), note=self.note_text.get(rec.id))
 
 
 @dataclass(slots=True)

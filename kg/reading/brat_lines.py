@@ -79,8 +79,12 @@ class Parser:
         ann_id = ann_id.strip()
         kind = ann_id[:1]
         if not tab:
+            head = raw.split(None, 1)[0] if raw.split() else ""
+            looks_like_id = head == "*" or (head[:1] in KINDS and ID_SYNTAX.fullmatch(head) is not None)
             self.error(n, f"not a brat annotation line: {raw!r}",
-                       "brat lines are ID<TAB>DATA (a space instead of the tab?)")
+                       "brat lines are ID<TAB>DATA: a space instead of the tab?" if looks_like_id else
+                       "a stray line of text? every line of a .ann file starts with an id such as T1, R1 or E1 "
+                       "and a tab: remove the line, or put it in a note (#1<TAB>AnnotatorNotes T1<TAB>text)")
             return
         if ann_id != "*" and (kind not in KINDS or kind == "*" or not ID_SYNTAX.fullmatch(ann_id)):
             self.error(n, f"unknown annotation id {ann_id!r}",

@@ -387,7 +387,9 @@ class _Reader:
             relations.append(Relation(id=f"R{n}", type=self.label(fs), subject=subject, object=obj,
                                       evidence=self.evidence(fs, [gov, dep]),
                                       claimant=self.reference(_get(fs, "claimant")), date=self.date(fs),
-                                      line=self.line(fs), **{f: f in found for f in FLAGS}))
+                                      line=self.line(fs), negated="negated" in found,
+                                      uncertain="uncertain" in found, former="former" in found,
+                                      intended="intended" in found))
         return relations
 
 

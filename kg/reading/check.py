@@ -19,6 +19,7 @@ readers and come in ``Article.problems``. :func:`kg.mapping.pipeline.check_corpu
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
@@ -80,8 +81,9 @@ def find_problems(article: Article, ontology: Ontology, *,
             add(r, r.line, f"duplicate id {r.id!r}", "give each relation its own id")
         seen_relations[r.id] = r.line
         problems.extend((r, p) for p in _check_relation(article, r, types, ontology))
+        problems.extend((r, p) for p in _check_claimant(article, r.id, r.line, r.claimant, types, known_registry))
     for ev in article.events:
-        problems.extend(_check_event(article, ev, types, ontology))
+        problems.extend(_check_event(article, ev, types, ontology, known_registry))
     return problems
 
 
@@ -94,6 +96,13 @@ def _check_relation(article: Article, r: Relation, types: dict[str, str], ontolo
         yield _problem(article, r.line, f"relation {r.id!r} refers to missing id {x!r}",
                        "annotate that entity or fix the id")
     if missing:
+        return
+    events = [x for x in (r.subject, r.object) if types[x] in ontology.event_types]
+    for x in events:
+        yield _problem(article, r.line, f"relation {r.id!r} has the event {x!r} ({types[x]}) as its "
+                       f"{'subject' if x == r.subject else 'object'}; relations go between entities",
+                       "make the entity an argument of the event, or relate the entities the event names")
+    if events:
         return
     if r.subject == r.object:
         yield _problem(article, r.line, f"relation {r.id!r} ({r.type}) relates {r.subject!r} to itself",
@@ -115,8 +124,29 @@ def _check_relation(article: Article, r: Relation, types: dict[str, str], ontolo
                        "a claimant is a Source or an actor")
 
 
-def _check_event(article: Article, ev: Event, types: dict[str, str],
-                 ontology: Ontology) -> Iterator[tuple[Record, Problem]]:
+_ID_LIKE = re.compile(r"[A-Za-z0-9_.\-]+")
+
+
+def _check_claimant(article: Article, owner: str, line: int | None, claimant: str | None,
+                    types: dict[str, str], registry: set[str] | None = None) -> Iterator[Problem]:
+    """A claimant that reads like an id ("local_source", "T12") but names no annotation (nor registry entry)
+    is a mistake, not a new source: free-text claimants ("local sources", "مصادر محلية") have spaces or
+    non-ASCII letters. The hint names the nearest ids."""
+    known = {*types, *(registry or ())}
+    if claimant is None or claimant in known or not _ID_LIKE.fullmatch(claimant):
+        return
+    import difflib
+
+    close = difflib.get_close_matches(claimant, sorted(known), n=3, cutoff=0.6)
+    if not close and not any(c in claimant for c in "_0123456789"):
+        return  # one plain word ("Reuters"): a free-text claimant
+    yield _problem(article, line, f"claimant {claimant!r} of {owner!r} is not the id of an annotation",
+                   f"did you mean {', '.join(close)}?" if close else
+                   "give the id of an annotated source or actor, or the claimant's words")
+
+
+def _check_event(article: Article, ev: Event, types: dict[str, str], ontology: Ontology,
+                 registry: set[str] | None = None) -> Iterator[tuple[Record, Problem]]:
     def problem(line: int | None, message: str, hint: str) -> tuple[Record, Problem]:
         return ev, _problem(article, line, message, hint)
 
@@ -137,7 +167,9 @@ def _check_event(article: Article, ev: Event, types: dict[str, str],
         elif types[ev.place] in ontology.entity_types and not ontology.is_a(types[ev.place], "Place"):
             yield problem(ev.line, f"place {ev.place!r} of event {ev.id!r} is a {types[ev.place]}",
                           "the place of an event must be a Place")
+    yield from ((ev, p) for p in _check_claimant(article, ev.id, ev.line, ev.claimant, types, registry))
     for fig in ev.figures:
+        yield from ((fig, p) for p in _check_claimant(article, ev.id, fig.line, fig.claimant, types, registry))
         if fig.kind not in ontology.figure_kinds:
             yield fig, _problem(article, fig.line, f"unknown figure kind {fig.kind!r}",
                                 _suggest(fig.kind, ontology.figure_kinds))

@@ -135,17 +135,23 @@ def unread_files(root: Path, *, skip: Iterable[Path] = ()) -> list[Problem]:
             and not any(part.startswith(".") for part in p.relative_to(root).parts)]
 
 
-def open_corpus(root: Path) -> Corpus:
-    """Read a corpus folder's configuration and registry and list its articles."""
+def open_corpus(root: Path, *, strict: bool = True) -> Corpus:
+    """Read a corpus folder's configuration and registry and list its articles.
+
+    The registry's types are checked against the ontology. ``strict``: the registry's first mistake is raised;
+    otherwise its mistakes are in ``corpus.registry.problems`` and those entries are left out.
+    """
+    from kg.ontology import load_ontology
+
     if not root.exists():
         raise KGError(f"corpus folder not found: {root}", hint="give the path of a folder of articles")
     if root.is_file():
         raise KGError(f"{root} is a file, not a corpus folder",
                       hint="give the folder that holds the article (and its kg.toml)")
     config = read_config(root)
+    registry = read_registry(config.registry, strict=strict, entity_types=load_ontology().entity_types)
     skip = [config.registry] if config.registry is not None else []
-    return Corpus(root, config, read_registry(config.registry), tuple(find_articles(root, skip=skip)),
-                  tuple(unread_files(root, skip=skip)))
+    return Corpus(root, config, registry, tuple(find_articles(root, skip=skip)), tuple(unread_files(root, skip=skip)))
 
 
 def read_article(files: ArticleFiles, config: CorpusConfig) -> Article:

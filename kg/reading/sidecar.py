@@ -30,17 +30,37 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from kg.errors import AnnotationError
-from kg.model import Article, Entity, Event, Figure, Mention, Metadata, Problem, Relation, Span
+from kg.model import (
+    Article,
+    Entity,
+    Event,
+    Figure,
+    Mention,
+    Metadata,
+    Problem,
+    Relation,
+    Span,
+    valid_date,
+    valid_decimal,
+)
 
 if TYPE_CHECKING:
     from kg.reading.scheme import CorpusConfig
 
 _ID = re.compile(r"^[A-Za-z0-9_\-.]{1,100}$")
-_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+_LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
 _FLAGS = ("negated", "uncertain", "former", "intended")
 _QUALIFIERS = ("exact", "at-least", "more-than", "about", "at-most")
 _METADATA_KEYS = ("title", "outlet", "date", "url", "language")
 _TOP_KEYS = ("article", "entities", "relations", "events")
+_ITEM_KEYS = {
+    "an entity": ("id", "type", "mentions", "actor", "wikidata", "ucdp", "acled_id", "attributes", "note"),
+    "a relation": ("id", "type", "subject", "object", "evidence", "claimant", "date", "confidence", "note",
+                   *_FLAGS),
+    "an event": ("id", "type", "trigger", "arguments", "place", "date", "figures", "claimant", "negated",
+                 "uncertain", "confidence", "note"),
+    "a figure": ("kind", "count", "qualifier", "of", "claimant", "evidence"),
+}
 
 
 class _Map(dict[str, Any]):
@@ -50,7 +70,10 @@ class _Map(dict[str, Any]):
 
 
 class _Seq(list[Any]):
+    """A YAML sequence that remembers its line and the line of each item (scalars too)."""
+
     line: int = 0
+    item_lines: tuple[int, ...] = ()
 
 
 class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
@@ -66,6 +89,7 @@ def _construct_map(loader: _Loader, node: yaml.MappingNode) -> _Map:
 def _construct_seq(loader: _Loader, node: yaml.SequenceNode) -> _Seq:
     value = _Seq(loader.construct_sequence(node, deep=True))
     value.line = node.start_mark.line + 1
+    value.item_lines = tuple(child.start_mark.line + 1 for child in node.value)
     return value
 
 
@@ -104,6 +128,7 @@ class _Reader:
     def __init__(self, text: str, source: str) -> None:
         self.text = text
         self.source = source
+        self.warnings: list[Problem] = []
 
     def error(self, message: str, line: int | None, hint: str | None = None) -> AnnotationError:
         return AnnotationError(message, file=self.source, line=line, hint=hint)
@@ -112,6 +137,15 @@ class _Reader:
         if not isinstance(value, dict):
             raise self.error(f"{what} must be a mapping, not {type(value).__name__}", _line(value, line),
                              "write it as `key: value` lines")
+        known = _ITEM_KEYS.get(what)
+        if known is not None:
+            for key in value:
+                if key not in known:
+                    import difflib
+
+                    close = difflib.get_close_matches(str(key), known, n=1)
+                    raise self.error(f"unknown key `{key}` in {what}", _line(value, line),
+                                     f"did you mean `{close[0]}`?" if close else f"use {', '.join(known)}")
         return value if isinstance(value, _Map) else _Map(value)
 
     def sequence(self, value: Any, what: str, line: int | None) -> list[Any]:
@@ -141,9 +175,26 @@ class _Reader:
 
     def date(self, item: _Map, key: str, line: int | None) -> str | None:
         value = self.string(item, key, line)
-        if value is not None and not _DATE.match(value):
-            raise self.error(f"invalid date {value!r} in `{key}`", line, "write YYYY, YYYY-MM or YYYY-MM-DD")
+        if value is not None and not valid_date(value):
+            raise self.error(f"invalid date {value!r} in `{key}`", line,
+                             "write a real date as YYYY, YYYY-MM or YYYY-MM-DD")
         return value
+
+    def language(self, item: _Map, key: str, line: int | None) -> str | None:
+        value = self.string(item, key, line)
+        if value is not None and not _LANGUAGE.fullmatch(value):
+            raise self.error(f"invalid language tag {value!r} in `{key}`", line,
+                             "write a BCP 47 tag such as ar, en or en-GB (a hyphen, not an underscore)")
+        return value
+
+    def decimal(self, item: _Map, key: str, line: int | None) -> str | None:
+        value = item.get(key)
+        if value is None:
+            return None
+        text = str(value)
+        if isinstance(value, bool) or not valid_decimal(text):
+            raise self.error(f"`{key}` must be a decimal number, not {value!r}", line, "e.g. confidence: 0.85")
+        return text
 
     def flag(self, item: _Map, key: str, line: int | None) -> bool:
         value = item.get(key, False)
@@ -235,7 +286,7 @@ class _Reader:
             outlet=self.string(item, "outlet", line),
             date=self.date(item, "date", line),
             url=self.string(item, "url", line),
-            language=self.string(item, "language", line),
+            language=self.language(item, "language", line),
         )
 
     def entity(self, value: Any, line: int | None) -> Entity:
@@ -250,6 +301,10 @@ class _Reader:
         attributes = item.get("attributes") or {}
         if not isinstance(attributes, dict):
             raise self.error("`attributes` must be a mapping", line)
+        if attributes:
+            self.warnings.append(Problem(self.source, line, f"the attributes of {eid!r} are not kept in the graph",
+                                         "kg keeps flags on relations and events, and external ids "
+                                         "(wikidata, ucdp) on entities", "warning"))
         return Entity(
             id=eid,
             type=etype,
@@ -258,6 +313,7 @@ class _Reader:
             actor=self.string(item, "actor", line),
             attributes=tuple((str(k), str(v)) for k, v in attributes.items()),
             line=line,
+            note=self.string(item, "note", line),
         )
 
     def relation(self, value: Any, line: int | None, n: int) -> Relation:
@@ -273,6 +329,8 @@ class _Reader:
             claimant=self.string(item, "claimant", line),
             date=self.date(item, "date", line),
             line=line,
+            confidence=self.decimal(item, "confidence", line),
+            note=self.string(item, "note", line),
             **{flag: self.flag(item, flag, line) for flag in _FLAGS},
         )
 
@@ -322,6 +380,8 @@ class _Reader:
             negated=self.flag(item, "negated", line),
             uncertain=self.flag(item, "uncertain", line),
             line=line,
+            confidence=self.decimal(item, "confidence", line),
+            note=self.string(item, "note", line),
         )
 
 
@@ -395,7 +455,7 @@ def parse_sidecar(
         events=tuple(items("events", reader.event)),
         source=source,
         text_source=text_source,
-        problems=tuple(collect or ()),
+        problems=(*(collect or ()), *reader.warnings),
     )
 
 

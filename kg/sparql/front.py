@@ -19,8 +19,8 @@ served too: ``GET /questions`` lists them (JSON), ``GET /questions/NAME?param=va
 parameters bound exactly as ``kg query NAME --param`` binds them. ``GET /`` is a small query page (no
 external scripts). Cross-origin requests are answered only for the origins given with ``cors``.
 
-Slow clients: uvicorn closes idle keep-alive connections; :class:`HeaderTimeoutProtocol` also closes a
-connection whose request headers have not arrived within ``header_timeout`` seconds.
+Slow clients: uvicorn closes idle keep-alive connections, and :func:`kg.sparql.serve.header_timeout_protocol`
+a connection whose request headers have not arrived within ``header_timeout`` seconds.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ import logging
 import math
 import urllib.parse
 from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib import resources
 from typing import Any, cast
 
@@ -74,7 +74,6 @@ class FrontConfig:
     max_body: int = 1_000_000
     body_timeout: float = 10
     header_timeout: float = 10
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def time_limit(self) -> int:
@@ -132,6 +131,7 @@ class _Refusal(Exception):
 
 def make_app(config: FrontConfig) -> Callable[..., Awaitable[None]]:
     """The ASGI application of the front."""
+    import anyio.to_thread
     import httpx
     from starlette.applications import Starlette
     from starlette.middleware import Middleware
@@ -212,7 +212,7 @@ def make_app(config: FrontConfig) -> Callable[..., Awaitable[None]]:
         media_type = (resp.headers.get("content-type") or "").split(";")[0].strip()
         data = resp.content
         if resp.status_code == 200 and count:
-            verdict = await asyncio.to_thread(_verdict, data, media_type, config.max_results)
+            verdict = await anyio.to_thread.run_sync(_verdict, data, media_type, config.max_results)
             if verdict == "cancelled":
                 raise _Refusal(504, f"the query ran past this server's time limit of {config.time_limit} s "
                                "and was stopped")
@@ -303,7 +303,8 @@ def make_app(config: FrontConfig) -> Callable[..., Awaitable[None]]:
             raise _Refusal(400, f"unknown format {fmt!r}: use one of {', '.join(ANSWER_TYPES)}")
         await turn()
         try:
-            result = await asyncio.to_thread(_ask_saved, config.upstream, name, params, config.timeout + GRACE)
+            result = await anyio.to_thread.run_sync(_ask_saved, config.upstream, name, params,
+                                                    config.timeout + GRACE, config.time_limit)
         finally:
             gate.release()
         if config.max_results and len(result) > config.max_results:
@@ -411,11 +412,18 @@ def _verdict(data: bytes, media_type: str, limit: int) -> str:
     return "ok"
 
 
-def _ask_saved(upstream: str, name: str, params: dict[str, str], timeout: float) -> Any:
+def _ask_saved(upstream: str, name: str, params: dict[str, str], timeout: float, limit: int) -> Any:
+    from kg.errors import QueryError
     from kg.sparql.query import run_query
     from kg.sparql.source import Endpoint
 
-    return run_query(Endpoint(upstream + "/query", timeout=timeout), name, params=params)
+    try:
+        return run_query(Endpoint(upstream + "/query", timeout=timeout), name, params=params)
+    except QueryError as exc:
+        if "time limit" in str(exc):
+            raise _Refusal(504, f"the question ran past this server's time limit of {limit} s and was "
+                           "stopped") from None
+        raise
 
 
 def _format_from_accept(accept: str) -> str:
@@ -437,59 +445,11 @@ def _describe(saved: Any) -> dict[str, Any]:
 def query_page() -> str:
     """The query page: kg's prefixes and saved questions written into a small self-contained HTML page."""
     from kg.sparql.query import saved_queries
+    from kg.sparql.results import display_prefixes
     from kg.vocab import PREFIXES
 
-    data = {"prefixes": PREFIXES, "questions": [_describe(q) for q in saved_queries().values()]}
+    data = {"prefixes": PREFIXES, "display": display_prefixes(),
+            "questions": [_describe(q) for q in saved_queries().values()]}
     script = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
     template = (resources.files("kg.sparql") / "page.html").read_text(encoding="utf-8")
     return template.replace("/*KG_DATA*/null", script)
-
-
-class HeaderTimeoutProtocol:
-    """Builds a uvicorn HTTP protocol class that closes connections whose request headers are too slow."""
-
-    @staticmethod
-    def make(header_timeout: float) -> type:
-        from uvicorn.protocols.http.h11_impl import H11Protocol
-
-        class Protocol(H11Protocol):
-            _header_timer: asyncio.TimerHandle | None = None
-
-            def _waiting_for_headers(self) -> bool:
-                return self.cycle is None or self.cycle.response_complete
-
-            def _arm(self) -> None:
-                self._disarm()
-                self._header_timer = self.loop.call_later(header_timeout, self._too_slow)
-
-            def _disarm(self) -> None:
-                if self._header_timer is not None:
-                    self._header_timer.cancel()
-                    self._header_timer = None
-
-            def _too_slow(self) -> None:
-                self._header_timer = None
-                if self._waiting_for_headers() and not self.transport.is_closing():
-                    self.transport.close()
-
-            def connection_made(self, transport: Any) -> None:  # type: ignore[override]
-                super().connection_made(transport)
-                self._arm()
-
-            def connection_lost(self, exc: Exception | None) -> None:
-                self._disarm()
-                super().connection_lost(exc)
-
-            def data_received(self, data: bytes) -> None:
-                super().data_received(data)
-                if not self._waiting_for_headers():
-                    self._disarm()
-                elif self._header_timer is None:
-                    self._arm()
-
-            def on_response_complete(self) -> None:
-                super().on_response_complete()
-                if not self.transport.is_closing():
-                    self._arm()
-
-        return Protocol

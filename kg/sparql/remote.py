@@ -140,10 +140,16 @@ def push(
     Without ``replace``, article graphs the server already holds are an error (nothing is sent), so
     that a second push never mixes old and new triples; with it, each is dropped and written anew. The
     registry graph is merged (see :func:`shared_graph`): corpora that share a base keep each other's
-    labels. ``credentials`` answer a server's basic or digest challenge.
+    labels. The relation summary graph is not copied but recomputed on the server (one update), so it
+    counts the articles of every store pushed there. ``credentials`` answer a server's basic or digest
+    challenge.
     """
+    from kg.building.summary import is_summary_graph, refresh_update
+
     remote = Endpoint(endpoint, update_url=update_endpoint, credentials=credentials, timeout=timeout)
-    graphs = store.graphs()
+    # the relation summary is derived: recomputed on the server from everything it holds once the rest is in
+    summaries = [g for g in store.graphs() if is_summary_graph(g)]
+    graphs = [g for g in store.graphs() if not is_summary_graph(g)]
     if not replace:
         try:
             existing = {g for g in set(remote.graphs()) & set(graphs) if not shared_graph(g)}
@@ -152,7 +158,7 @@ def push(
         if existing:
             raise StoreError(f"the server already holds {len(existing)} of these graphs "
                              f"(e.g. {sorted(existing)[0]})", hint="use --replace to replace them")
-    total = len(graphs)
+    total = len(graphs) + len(summaries)
     done = sent_triples = requests = retried = 0
     for text, n_graphs, n_triples in _batches(store, graphs, batch_size, replace):
         if text:
@@ -162,9 +168,17 @@ def push(
         sent_triples += n_triples
         if progress:
             progress(done, total)
+    for g in summaries:
+        retried += _send_update(remote, refresh_update(g), retries=retries, backoff=backoff, timeout=timeout,
+                                sleep=sleep)
+        requests += 1
+        done += 1
+        sent_triples += len(store.graph_quads(g))
+        if progress:
+            progress(done, total)
     union: bool | None
     try:
         union = remote.ask("ASK { ?s ?p ?o }", prefixes=False) if sent_triples else None
     except QueryError:
         union = None
-    return PushReport(len(graphs), sent_triples, requests, retried, union)
+    return PushReport(total, sent_triples, requests, retried, union)

@@ -21,6 +21,7 @@ is closed cleanly (and its lock released) before ``kg serve`` returns.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import logging
 import math
@@ -41,7 +42,7 @@ from types import FrameType
 from typing import Any
 
 from kg.errors import StoreError
-from kg.sparql.front import FrontConfig, HeaderTimeoutProtocol, make_app
+from kg.sparql.front import FrontConfig, make_app
 
 
 def find_oxigraph() -> str:
@@ -109,6 +110,8 @@ class SparqlServer:
         self.stop()
 
     def start(self, *, ready_within: float = 60) -> None:
+        from kg.sparql.store import store_location
+
         if not self.store.is_dir():
             raise StoreError(f"no store at {self.store}", hint="run `kg build CORPUS` first, or give --store")
         try:
@@ -118,7 +121,7 @@ class SparqlServer:
                              hint="choose another --port") from None
         inner_port = free_port()
         command = [find_oxigraph(), "serve" if self.allow_update else "serve-read-only",
-                   "--location", str(self.store), "--bind", f"127.0.0.1:{inner_port}",
+                   "--location", str(store_location(self.store)), "--bind", f"127.0.0.1:{inner_port}",
                    "--union-default-graph", "--timeout-s", str(max(1, math.ceil(self.timeout)))]
         self.child = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=self._log, stderr=self._log,
                                       start_new_session=True)
@@ -138,7 +141,7 @@ class SparqlServer:
         app = make_app(config)
         uv = uvicorn.Config(
             app, log_config=None, log_level="warning", access_log=False, lifespan="on",
-            http=HeaderTimeoutProtocol.make(config.header_timeout), ws="none",
+            http=header_timeout_protocol(config.header_timeout), ws="none",
             limit_concurrency=config.concurrency + config.queue + 32, backlog=1024, timeout_keep_alive=5,
             timeout_graceful_shutdown=5, server_header=False, h11_max_incomplete_event_size=64 * 1024)
         server = uvicorn.Server(uv)
@@ -250,3 +253,53 @@ def _log_to_stderr() -> None:
             logger.addHandler(handler)
             logger.setLevel(logging.WARNING)
             logger.propagate = False
+
+
+def header_timeout_protocol(header_timeout: float) -> type:
+    """uvicorn's HTTP protocol, closing a connection whose request headers take more than ``header_timeout`` s.
+
+    uvicorn times out idle keep-alive connections, but not a client that sends its headers slowly.
+    """
+    from uvicorn.protocols.http.h11_impl import H11Protocol
+
+    class Protocol(H11Protocol):
+        _header_timer: asyncio.TimerHandle | None = None
+
+        def _waiting_for_headers(self) -> bool:
+            return self.cycle is None or self.cycle.response_complete
+
+        def _arm(self) -> None:
+            self._disarm()
+            self._header_timer = self.loop.call_later(header_timeout, self._too_slow)
+
+        def _disarm(self) -> None:
+            if self._header_timer is not None:
+                self._header_timer.cancel()
+                self._header_timer = None
+
+        def _too_slow(self) -> None:
+            self._header_timer = None
+            if self._waiting_for_headers() and not self.transport.is_closing():
+                self.transport.close()
+
+        def connection_made(self, transport: Any) -> None:  # type: ignore[override]
+            super().connection_made(transport)
+            self._arm()
+
+        def connection_lost(self, exc: Exception | None) -> None:
+            self._disarm()
+            super().connection_lost(exc)
+
+        def data_received(self, data: bytes) -> None:
+            super().data_received(data)
+            if not self._waiting_for_headers():
+                self._disarm()
+            elif self._header_timer is None:
+                self._arm()
+
+        def on_response_complete(self) -> None:
+            super().on_response_complete()
+            if not self.transport.is_closing():
+                self._arm()
+
+    return Protocol

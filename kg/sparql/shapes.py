@@ -1,6 +1,6 @@
 """Validating a built graph against the SHACL shapes in ``ontology/shapes.ttl`` (with pyshacl).
 
->>> from kg.build import build
+>>> from kg.building.build import build
 >>> from kg.demo import seed_corpus
 >>> from kg.sparql.store import GraphStore
 >>> store = GraphStore(); _ = build([seed_corpus()], store=store)

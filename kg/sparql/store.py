@@ -9,6 +9,10 @@ like a remote endpoint does, querying the union of its graphs with kg's prefixes
 The default store is the folder ``.kg-store`` in the working directory; the environment variable
 ``KG_STORE`` overrides it, and every command's ``--store DIR`` overrides both.
 
+On disk a store folder holds generations of the database and a ``live`` link to the current one
+(:mod:`kg.sparql.generations`); a build writes a :class:`Shadow` generation and swaps it in with one
+atomic rename.
+
 >>> store = GraphStore()                      # in memory
 >>> store.replace({"https://example.org/a": []}, drop=())
 >>> store.article_hashes()
@@ -20,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
+import shutil
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -29,6 +34,16 @@ import pyoxigraph as ox
 
 from kg.errors import QueryError, StoreError
 from kg.sparql.base import Source
+from kg.sparql.generations import (
+    GENERATION,
+    LIVE,
+    LOCK,
+    is_legacy,
+    new_generation,
+    remove_leftovers,
+)
+from kg.sparql.generations import point_live as _point_live
+from kg.sparql.generations import store_location as store_location
 from kg.sparql.results import Kind, QueryResult, from_serialized, materialize
 from kg.sparql.text import query_kind, refuse_federation, syntax_error
 from kg.vocab import KG, PREFIXES
@@ -38,6 +53,8 @@ if TYPE_CHECKING:
 
 DEFAULT_STORE = ".kg-store"
 STORE_ENV = "KG_STORE"
+#: N-Quads bytes given to Oxigraph's bulk loader at once (its memory grows with the input of one call).
+BULK_SEGMENT = 32 * 1024 * 1024
 
 #: Output formats by file suffix.
 FORMATS: dict[str, ox.RdfFormat] = {
@@ -81,15 +98,29 @@ class GraphStore(Source):
 
     def __init__(self, path: Path | None = None, *, read_only: bool = False) -> None:
         self.path = path
+        #: The Oxigraph database open now (the live generation); None in memory.
+        self.location: Path | None = None
+        self.read_only = read_only
         try:
             if path is None:
                 self.store = ox.Store()
             elif read_only:
                 if not path.exists():
                     raise StoreError(f"no store at {path}", hint="run `kg build CORPUS` first, or give --store")
-                self.store = ox.Store.read_only(str(path))
+                self.location = store_location(path)
+                self.store = ox.Store.read_only(str(self.location))
             else:
-                self.store = ox.Store(str(path))
+                if (path / LIVE).is_dir() and not (path / LIVE).is_symlink():  # a copy: make it a link again
+                    generation = new_generation()
+                    os.rename(path / LIVE, path / generation)
+                    _point_live(path, generation)
+                if not (path / LIVE).is_symlink() and not is_legacy(path):
+                    path.mkdir(parents=True, exist_ok=True)
+                    generation = new_generation()
+                    (path / generation).mkdir()
+                    _point_live(path, generation)
+                self.location = store_location(path)
+                self.store = ox.Store(str(self.location))
         except OSError as exc:
             raise StoreError(f"cannot open the store at {path}: {exc}",
                              hint="is another kg process (or kg serve) using it?") from None
@@ -121,6 +152,12 @@ class GraphStore(Source):
 
     def graphs(self) -> list[str]:
         return sorted(g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def graph_nquads(self, graph: str) -> Iterator[bytes]:
+        """The quads of one named graph as N-Quads lines."""
+        name = ox.NamedNode(graph)
+        for q in self.store.quads_for_pattern(None, None, None, name):
+            yield f"{q.subject} {q.predicate} {q.object} {name} .\n".encode()
 
     def __len__(self) -> int:
         return len(self.store)
@@ -193,6 +230,70 @@ class GraphStore(Source):
             raise StoreError(f"writing to the store stopped after {done} of {len(chunks)} chunks: {exc}",
                              hint="run the build again: it redoes the articles that are missing") from None
 
+    @contextlib.contextmanager
+    def build_lock(self) -> Iterator[None]:
+        """Hold the store folder's build lock (one build at a time) and clear what stopped builds left."""
+        if self.path is None:
+            yield
+            return
+        import fcntl
+
+        with (self.path / LOCK).open("a") as lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                raise StoreError(f"another build is writing the store at {self.path}",
+                                 hint="wait for it to finish") from None
+            remove_leftovers(self.path)
+            yield
+
+    def shadow(self, *, fresh: bool) -> Shadow:
+        """A new generation to build into: empty (``fresh``) or a checkpoint of this store (hard links).
+
+        Nothing a caller does to it reaches this store until :meth:`Shadow.commit`; call it under
+        :meth:`build_lock`.
+        """
+        if self.path is None:
+            store = ox.Store()
+            if not fresh:
+                store.extend(self.store)
+            return Shadow(self, store, None)
+        folder = self.path / new_generation()
+        try:
+            if fresh:
+                store = ox.Store(str(folder))
+            else:
+                self.store.flush()
+                self.store.backup(str(folder))
+                store = ox.Store(str(folder))
+        except OSError as exc:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise StoreError(f"cannot prepare a new generation of the store in {folder}: {exc}",
+                             hint="is the disk full?") from None
+        return Shadow(self, store, folder)
+
+    def _swap(self, shadow: Shadow) -> None:
+        """Make ``shadow`` the live store: one atomic rename on disk, then reopen; old generations go."""
+        if self.path is None or shadow.folder is None:
+            self.store = shadow.store
+            return
+        old = self.location
+        legacy = old == self.path
+        del self.store  # release the old generation's lock before the new one is reopened
+        _point_live(self.path, shadow.folder.name)
+        self.location = shadow.folder
+        self.store = ox.Store.read_only(str(shadow.folder)) if self.read_only else ox.Store(str(shadow.folder))
+        if legacy:  # the old database's own files sat in the store folder itself
+            keep = {LIVE, LOCK, shadow.folder.name}
+            for entry in self.path.iterdir():
+                if entry.name not in keep and not entry.name.startswith(GENERATION):
+                    if entry.is_dir() and not entry.is_symlink():
+                        shutil.rmtree(entry, ignore_errors=True)
+                    else:
+                        entry.unlink(missing_ok=True)
+        elif old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+
     def dump(self, path: Path) -> None:
         """Write the whole store to a file; the format comes from the suffix.
 
@@ -218,6 +319,74 @@ class GraphStore(Source):
         ds = rdflib.Dataset()
         ds.parse(data=data.decode("utf-8") if data else "", format="nquads")
         return ds
+
+
+class Shadow:
+    """A store being built beside the live one (from :meth:`GraphStore.shadow`).
+
+    Write into it with :meth:`bulk_load` (not transactional: fine, nobody reads a shadow) and
+    :meth:`update`; then :meth:`commit` swaps it in, or :meth:`discard` throws it away. A process killed
+    in between leaves a ``gen-…`` folder that the next build removes.
+    """
+
+    def __init__(self, live: GraphStore, store: ox.Store, folder: Path | None) -> None:
+        self.live = live
+        self.store = store
+        self.folder = folder
+        #: the same database, as a store to read (for the statistics and the relation summary)
+        self.view = GraphStore.__new__(GraphStore)
+        self.view.path, self.view.location, self.view.read_only, self.view.store = None, folder, False, store
+
+    def bulk_load(self, data: Iterable[bytes] | Path) -> None:
+        """Load N-Quads, from a file or streamed as chunks of bytes (each ending at a line end), with
+        Oxigraph's bulk loader, a segment of about :data:`BULK_SEGMENT` bytes at a time: the loader holds
+        a whole batch in memory, so segments keep a build's memory flat however large the corpus."""
+        try:
+            if isinstance(data, Path):
+                self.store.bulk_load(path=str(data), format=ox.RdfFormat.N_QUADS)
+                return
+            segment: list[bytes] = []
+            size = 0
+            for chunk in data:
+                segment.append(chunk)
+                size += len(chunk)
+                if size >= BULK_SEGMENT:
+                    self.store.bulk_load(input=b"".join(segment), format=ox.RdfFormat.N_QUADS)
+                    segment, size = [], 0
+            if segment:
+                self.store.bulk_load(input=b"".join(segment), format=ox.RdfFormat.N_QUADS)
+        except (OSError, SyntaxError) as exc:
+            raise StoreError(f"loading the new store failed, the store was not changed: {exc}",
+                             hint="is the disk full?" if isinstance(exc, OSError) else None) from None
+
+    def update(self, sparql: str) -> None:
+        """Run a SPARQL update (in one transaction)."""
+        try:
+            self.store.update(sparql)
+        except (OSError, SyntaxError) as exc:
+            raise StoreError(f"writing the new store failed, the store was not changed: {exc}") from None
+
+    def commit(self, *, optimize: bool = True) -> None:
+        """Compact (``optimize``), close and swap the shadow in as the live store."""
+        try:
+            if self.folder is not None:
+                if optimize:
+                    self.store.optimize()
+                self.store.flush()
+        except OSError as exc:
+            self.discard()
+            raise StoreError(f"finishing the new store failed, the store was not changed: {exc}",
+                             hint="is the disk full?") from None
+        if self.folder is not None:  # close it: the live store reopens it after the swap
+            del self.store, self.view.store
+        self.live._swap(self)
+
+    def discard(self) -> None:
+        """Throw the shadow away: the live store stays as it was."""
+        if self.folder is not None:
+            with contextlib.suppress(AttributeError):
+                del self.store, self.view.store
+            shutil.rmtree(self.folder, ignore_errors=True)
 
 
 # -- querying -----------------------------------------------------------------------------------------
@@ -259,7 +428,7 @@ def _run_with_deadline(source: GraphStore, text: str, kind: Kind, graphs: list[s
             source.store.flush()
     ctx = multiprocessing.get_context("fork")
     recv, send = ctx.Pipe(duplex=False)
-    path = str(source.path) if source.path is not None else None
+    path = str(source.location) if source.location is not None else None
     proc = ctx.Process(target=_child, args=(None if path else source.store, path, text, graphs, prefixes, send),
                        daemon=True)
     proc.start()

@@ -1,0 +1,199 @@
+"""The relation summary: one node per distinct relation, written at build time into a graph of its own.
+
+Counting the articles or claimants behind a relation means grouping every assertion of the store; the
+saved questions, ``kg stats`` and the network need those counts all the time, so the build computes them
+once and keeps them up to date (an incremental build recomputes only the relations whose assertions it
+added or removed). In the graph ``{base}graph/relations``, each distinct (subject, predicate, object)
+that some assertion reports is a node ``{base}relation/HASH``:
+
+* ``a kg:RelationSummary``; ``rdf:subject``, ``rdf:predicate``, ``rdf:object`` as its assertions say;
+* ``kg:assertion``: every assertion of it (from there ``prov:wasDerivedFrom`` gives the article,
+  ``kg:claimant`` the claimant, ``kg:quote`` the words);
+* ``kg:asserted true`` when some assertion does not deny it, ``kg:denied true`` when some assertion is
+  negated (each left out when false);
+* over the assertions that do not deny it: ``kg:articleCount`` (distinct articles), ``kg:claimantCount``
+  (distinct claimants), ``kg:firstReported`` / ``kg:lastReported`` (the article dates, as written),
+  ``kg:firstDated`` / ``kg:lastDated`` (the dates the reports give, when some do), ``kg:allFormer true``
+  (every report calls it former).
+
+>>> summary_node("s", "p", "o", "https://w3id.org/kg/id/").startswith("https://w3id.org/kg/id/relation/")
+True
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any
+
+import pyoxigraph as ox
+
+from kg.vocab import KG, PROV, RDF
+
+if TYPE_CHECKING:
+    from kg.sparql.store import GraphStore
+
+Key = tuple[str, str, str]
+
+#: Above this many changed relations, an incremental build recomputes the whole summary.
+RECOMPUTE_ABOVE = 20_000
+_XSD_INT = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+_TRUE = ox.Literal(True)
+
+
+def summary_graph(base: str) -> str:
+    return f"{base}graph/relations"
+
+
+def summary_node(s: str, p: str, o: str, base: str) -> str:
+    """The IRI of the summary of one relation: a hash of its three IRIs (deterministic across builds)."""
+    return f"{base}relation/{hashlib.sha256(f'{s} {p} {o}'.encode()).hexdigest()[:24]}"
+
+
+# Aggregates over the assertions that do not deny a relation (the same expressions the questions used when
+# they grouped assertions themselves, so the answers stay the same), and, apart, the assertions that deny it.
+_ASSERTED = f"""SELECT ?s ?p ?o (COUNT(DISTINCT ?g) AS ?articles) (COUNT(DISTINCT ?c) AS ?claimants)
+  (MIN(STR(?rep)) AS ?first) (MAX(STR(?rep)) AS ?last) (MIN(STR(?dat)) AS ?first_dated)
+  (MAX(STR(?dat)) AS ?last_dated) (MIN(?former) AS ?all_former)
+  (GROUP_CONCAT(STR(?a); separator=" ") AS ?assertions)
+WHERE {{ {{values}}
+  ?a <{RDF}subject> ?s ; <{RDF}predicate> ?p ; <{RDF}object> ?o ; <{PROV}wasDerivedFrom> ?g ; <{KG}claimant> ?c .
+  FILTER NOT EXISTS {{ ?a <{KG}negated> true }}
+  OPTIONAL {{ ?a <{KG}reportedOn> ?rep }}
+  OPTIONAL {{ ?a <{KG}date> ?dat }}
+  BIND(EXISTS {{ ?a <{KG}former> true }} AS ?former)
+}}
+GROUP BY ?s ?p ?o"""
+
+_DENIED = f"""SELECT ?s ?p ?o (GROUP_CONCAT(STR(?a); separator=" ") AS ?assertions)
+WHERE {{ {{values}}
+  ?a <{RDF}subject> ?s ; <{RDF}predicate> ?p ; <{RDF}object> ?o ; <{PROV}wasDerivedFrom> ?g ; <{KG}negated> true .
+}}
+GROUP BY ?s ?p ?o"""
+
+
+def _rows(store: GraphStore, query: str) -> Iterator[Any]:
+    yield from store.store.query(query, use_default_graph_as_union=True)  # type: ignore[union-attr,misc]
+
+
+def predicates(store: GraphStore) -> list[str]:
+    """The predicates the store's assertions report."""
+    q = f"SELECT DISTINCT ?p WHERE {{ ?a <{RDF}predicate> ?p ; <{PROV}wasDerivedFrom> ?g }}"
+    return sorted(r["p"].value for r in _rows(store, q))
+
+
+def keys_in_graphs(store: GraphStore, graphs: Iterable[str]) -> set[Key]:
+    """The relations that assertions in these article graphs report."""
+    found: set[Key] = set()
+    names = sorted(graphs)
+    for start in range(0, len(names), 500):
+        values = " ".join(f"<{g}>" for g in names[start:start + 500])
+        q = (f"SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?a <{RDF}subject> ?s ; "
+             f"<{RDF}predicate> ?p ; <{RDF}object> ?o }} }}")
+        found.update((r["s"].value, r["p"].value, r["o"].value) for r in store.store.query(q))  # type: ignore[union-attr]
+    return found
+
+
+def _nquads(key: Key, row: Any, denied: list[str], base: str, graph: str) -> str:
+    """The summary node of one relation; ``row`` holds the aggregates of its asserting reports (or None)."""
+    s, p, o = key
+    node = f"<{summary_node(s, p, o, base)}>"
+    g = f"<{graph}> .\n"
+    lines = [f"{node} <{RDF}type> <{KG}RelationSummary> {g}",
+             f"{node} <{RDF}subject> <{s}> {g}", f"{node} <{RDF}predicate> <{p}> {g}",
+             f"{node} <{RDF}object> <{o}> {g}"]
+    assertions = list(denied)
+    if denied:
+        lines.append(f"{node} <{KG}denied> {_TRUE} {g}")
+    if row is not None:
+        assertions.extend(row["assertions"].value.split())
+        lines.append(f"{node} <{KG}asserted> {_TRUE} {g}")
+        lines.append(f"{node} <{KG}articleCount> {ox.Literal(row['articles'].value, datatype=_XSD_INT)} {g}")
+        lines.append(f"{node} <{KG}claimantCount> {ox.Literal(row['claimants'].value, datatype=_XSD_INT)} {g}")
+        if row["all_former"] is not None and row["all_former"].value == "true":
+            lines.append(f"{node} <{KG}allFormer> {_TRUE} {g}")
+        for name, var in (("firstReported", "first"), ("lastReported", "last"), ("firstDated", "first_dated"),
+                          ("lastDated", "last_dated")):
+            if row[var] is not None:
+                lines.append(f"{node} <{KG}{name}> {ox.Literal(row[var].value)} {g}")
+    lines.extend(f"{node} <{KG}assertion> <{a}> {g}" for a in sorted(assertions))
+    return "".join(lines)
+
+
+def _key(row: Any) -> Key:
+    return row["s"].value, row["p"].value, row["o"].value
+
+
+def _part(store: GraphStore, values: str, base: str, graph: str) -> bytes:
+    """The summary nodes of the relations a ``values`` clause selects."""
+    denied = {_key(r): r["assertions"].value.split() for r in _rows(store, _DENIED.replace("{values}", values))}
+    out = []
+    for row in _rows(store, _ASSERTED.replace("{values}", values)):
+        key = _key(row)
+        out.append(_nquads(key, row, denied.pop(key, []), base, graph))
+    out.extend(_nquads(key, None, assertions, base, graph) for key, assertions in sorted(denied.items()))
+    return "".join(out).encode("utf-8")
+
+
+def summarise(store: GraphStore, base: str, keys: set[Key] | None = None) -> Iterator[bytes]:
+    """The summary nodes of ``keys`` (default: every relation) as N-Quads, a chunk at a time."""
+    graph = summary_graph(base)
+    if keys is None:
+        for p in predicates(store):
+            yield _part(store, f"VALUES ?p {{ <{p}> }}", base, graph)
+        return
+    ordered = sorted(keys)
+    for start in range(0, len(ordered), 1000):
+        values = " ".join(f"(<{s}> <{p}> <{o}>)" for s, p, o in ordered[start:start + 1000])
+        yield _part(store, f"VALUES (?s ?p ?o) {{ {values} }}", base, graph)
+
+
+def drop_nodes(keys: Iterable[Key], base: str) -> Iterator[str]:
+    """SPARQL updates that delete the summary nodes of ``keys``, a thousand at a time."""
+    graph = summary_graph(base)
+    ordered = sorted(keys)
+    for start in range(0, len(ordered), 1000):
+        nodes = " ".join(f"<{summary_node(s, p, o, base)}>" for s, p, o in ordered[start:start + 1000])
+        yield (f"DELETE {{ GRAPH <{graph}> {{ ?n ?x ?y }} }} "
+               f"WHERE {{ VALUES ?n {{ {nodes} }} GRAPH <{graph}> {{ ?n ?x ?y }} }}")
+
+
+def is_summary_graph(iri: str) -> bool:
+    """Whether a graph is a relation summary (``{base}graph/relations``): derived, recomputed, never merged.
+
+    >>> is_summary_graph("https://w3id.org/kg/id/graph/relations"), is_summary_graph("https://w3id.org/kg/id/article/a")
+    (True, False)
+    """
+    return iri.rstrip("/").endswith("/graph/relations")
+
+
+def refresh_update(graph: str) -> str:
+    """A SPARQL 1.1 Update that recomputes the summary graph ``graph`` from the assertions a server holds
+    (the same nodes, with the same IRIs, as a build writes): how ``kg push`` brings a server's summary up
+    to date after loading the article graphs of one or several stores."""
+    base = graph.rstrip("/").removesuffix("graph/relations")
+    node = (f'BIND(IRI(CONCAT("{base}relation/", SUBSTR(SHA256(CONCAT(STR(?s), " ", STR(?p), " ", STR(?o))), 1, 24)))'
+            " AS ?r)")
+    head = f"?r a <{KG}RelationSummary> ; <{RDF}subject> ?s ; <{RDF}predicate> ?p ; <{RDF}object> ?o"
+    asserted = _in_graphs(_ASSERTED)
+    denied = _in_graphs(_DENIED)
+    return f"""DROP SILENT GRAPH <{graph}> ;
+INSERT {{ GRAPH <{graph}> {{ {head} ; <{KG}asserted> true ; <{KG}articleCount> ?articles ;
+    <{KG}claimantCount> ?claimants ; <{KG}firstReported> ?first ; <{KG}lastReported> ?last ;
+    <{KG}firstDated> ?first_dated ; <{KG}lastDated> ?last_dated }} }}
+WHERE {{ {{ {asserted} }} {node} }} ;
+INSERT {{ GRAPH <{graph}> {{ ?r <{KG}allFormer> true }} }}
+WHERE {{ {{ {asserted} }} FILTER(?all_former) {node} }} ;
+INSERT {{ GRAPH <{graph}> {{ {head} ; <{KG}denied> true }} }}
+WHERE {{ {{ {denied} }} {node} }} ;
+INSERT {{ GRAPH <{graph}> {{ ?r <{KG}assertion> ?a }} }}
+WHERE {{ GRAPH ?ag {{ ?a <{RDF}subject> ?s ; <{RDF}predicate> ?p ; <{RDF}object> ?o ; <{PROV}wasDerivedFrom> ?g }}
+  {node} }}"""
+
+
+def _in_graphs(select: str) -> str:
+    """An aggregate query of this module with its patterns inside ``GRAPH ?ag`` (an update's WHERE reads the
+    default graph, which a server need not make the union of its graphs)."""
+    head, body = select.split("WHERE {", 1)
+    body, tail = body.rsplit("}", 1)
+    return f"{head}WHERE {{ GRAPH ?ag {{ {body.replace('{values}', '')} }} }}{tail}"
