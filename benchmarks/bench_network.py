@@ -6,7 +6,7 @@ on-disk store, 1,000 articles per build (both reused when the work folder alread
 (``ru_maxrss``) is its own:
 
 * network: :func:`kg.network.actor_network` on the store, with and without the evidence rows;
-* each analysis of :mod:`kg.analyze` (four centralities, blocs, balance, command chains, a path, an ego
+* each analysis of :mod:`kg.analysis` (four centralities, blocs, balance, command chains, a path, an ego
   network) on the network without evidence, loaded from a pickle written by the network run (the table
   gives the analysis time, the peak of the process, and the peak above the loaded network);
 * the network "as of" the middle of the corpus's date range, built from the store;
@@ -97,7 +97,7 @@ def measure_network(store_dir: str, evidence: bool, pickle_to: str | None) -> di
 
 
 def measure_as_of(store_dir: str) -> dict:
-    from kg.analyze import network_as_of
+    from kg.analysis import network_as_of
     from kg.sparql.store import GraphStore
 
     store = GraphStore(Path(store_dir), read_only=True)
@@ -112,7 +112,7 @@ def measure_analysis(pickle_path: str, name: str) -> dict:
 
     import networkx as nx
 
-    from kg import analyze
+    from kg import analysis as analyze
     from kg.network import network_from_triples
 
     with open(pickle_path, "rb") as f:

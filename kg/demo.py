@@ -82,6 +82,14 @@ def pairs(store: GraphStore, relation: str) -> list[Pair]:
     ]
 
 
+#: What the demo suggests trying next, with what each shows.
+NEXT_COMMANDS = (
+    ('kg query commanders --param group="سرايا الدفاع"', "who commands the BDB, with sources"),
+    ("kg analyze blocs", "alliance blocs and the hostility inside them"),
+    ("kg export --format events -o events.csv", "the events as an ACLED-style table"),
+)
+
+
 def run_demo(*, corpus: Path | None, store_path: Path | None, out: Path, echo: Callable[[str], None]) -> Path:
     """Build the corpus into the store, print stats and the demo questions, write the HTML view."""
     from kg.ontology import load_ontology
@@ -106,9 +114,14 @@ def run_demo(*, corpus: Path | None, store_path: Path | None, out: Path, echo: C
             echo(f"{question} — {term.label_en} / {term.label_ar}:")
             for p in pairs(store, relation):
                 flags = f" ({', '.join(p.flags)})" if p.flags else ""
-                echo(f"  {p.subject_en or p.subject} {arrow} {p.object_en or p.object}{flags}"
-                     f"   |   {p.subject_ar or p.subject} {arrow} {p.object_ar or p.object}")
+                echo(f"  {p.subject_en or p.subject_ar or p.subject} {arrow} {p.object_en or p.object_ar or p.object}"
+                     f"{flags}   |   {p.subject_ar or p.subject_en or p.subject} {arrow} "
+                     f"{p.object_ar or p.object_en or p.object}")
         write_view(store, out, title="kg demo: seed corpus")
     echo("")
     echo(f"HTML view: {out.resolve()}")
+    echo("")
+    echo("Next, try:")
+    for command, what in NEXT_COMMANDS:
+        echo(f"  {command:<58}# {what}")
     return out

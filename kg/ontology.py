@@ -56,6 +56,8 @@ class Term:
     sign: int = 0
     cameo: tuple[str, ...] = ()
     wikidata: str | None = None
+    notation: str | None = None  # skos:notation, e.g. an ACLED inter code
+    acled: tuple[str, ...] = ()  # local names of the ACLED event type and sub-event type an event class aligns to
 
     def label(self, lang: str) -> str:
         """The label in ``"en"`` or ``"ar"`` (English for any other language).
@@ -294,6 +296,9 @@ def _load(directory: Path) -> Ontology:
             sign=int(_one(props, "sign") or 0),
             cameo=tuple(str(o.value) for o in props.get(KG + "cameo", [])),
             wikidata=_one(props, "wikidataProperty"),
+            notation=next((str(o.value) for o in props.get(_SKOS + "notation", [])), None),
+            acled=tuple(n for p in ("acledEventType", "acledSubEventType") for o in props.get(KG + p, [])
+                        if (n := _local(o)) is not None),
         )
     missing = [n for n in _REQUIRED if n not in terms]
     if missing:
@@ -316,7 +321,8 @@ def _load(directory: Path) -> Ontology:
         event_types=below("Event", "class") | {"Event"},
         roles=below("role", "role"),
         figure_kinds=frozenset(n for n, t in terms.items() if t.kind == "figure"),
-        acled_categories=frozenset(n for n, t in terms.items() if t.kind == "concept" and t.iri.startswith(ACLED)),
+        acled_categories=frozenset(n for n, (_i, _t, props) in raw.items() if n in terms and any(
+            o.value == ACLED + "ActorCategories" for o in props.get(_SKOS + "inScheme", []))),
         disjoint_with=frozenset(disjoint | {(y, x) for x, y in disjoint}),
     )
 

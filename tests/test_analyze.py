@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from kg import build
-from kg.analyze import (
+from kg.analysis import (
     ALL_ENEMIES,
     ALLY_OF_ENEMY,
     balance,
@@ -292,3 +292,21 @@ def test_cli_unknown_actor_is_one_line_and_exit_1(store_dir: Path):
     assert result.exit_code == 1
     assert result.stderr.strip().splitlines() == [
         "Error: no actor named 'Mountain Grup' (did you mean Mountain Group?)"]
+
+
+def test_top_bounds_every_section():
+    from kg.analysis import analyze
+
+    triples = [(f"A{i}", "alliedWith", f"B{i}") for i in range(12)]
+    triples += [(f"H{i}", "commands", f"U{i}") for i in range(5)]
+    triples += [("A0", "alliedWith", "C"), ("C", "alliedWith", "D"), ("D", "alliedWith", "A0")]
+    triples += [("A0", "hostileTo", "D"), ("C", "hostileTo", "B0"), ("D", "hostileTo", "B0")]
+    net = network_from_triples(triples)
+    report = analyze(net, "summary", top=3)
+    assert len(report["blocs"]) == 3 and report["blocs_total"] >= 12
+    assert len(report["chains"]["chains"]) == 3 and report["chains"]["chains_total"] == 5
+    assert all(len(s) <= 3 for s in report["centrality"].values())
+    text = render(report)
+    assert f"… and {report['blocs_total'] - 3} more blocs" in text and "… and 2 more chains" in text
+    full = analyze(net, "summary", top=None)
+    assert len(full["blocs"]) == full["blocs_total"] and "more blocs" not in render(full)

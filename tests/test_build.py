@@ -325,3 +325,14 @@ def test_a_store_written_before_generations_is_read_and_converted(tmp_path: Path
     assert (legacy / "live").is_symlink()
     with GraphStore(legacy, read_only=True) as st:
         assert len(st) == n and BASE + "article/old" not in st.graphs()
+
+
+def test_stats_name_arabic_only_claimants_by_their_label():
+    from kg.building.stats import store_stats
+
+    store = GraphStore()
+    store.replace({"https://w3id.org/kg/id/article/a": (
+        "<https://w3id.org/kg/id/article/a#assertion-1> <https://w3id.org/kg/ontology#claimant> "
+        "<https://w3id.org/kg/id/source/h-1> .\n"
+        '<https://w3id.org/kg/id/source/h-1> <http://www.w3.org/2000/01/rdf-schema#label> "مصادر محلية"@ar .\n')})
+    assert store_stats(store)["claims_by_claimant"] == {"مصادر محلية": 1}

@@ -35,3 +35,21 @@ def test_demo_builds_answers_and_writes_an_offline_view(tmp_path: Path, monkeypa
     # running it again reuses the store: nothing is mapped twice
     again = runner.invoke(app, ["demo"])
     assert again.exit_code == 0
+
+
+def test_demo_ends_with_three_commands_that_work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    import shlex
+
+    from kg.demo import NEXT_COMMANDS
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("KG_STORE", raising=False)
+    result = runner.invoke(app, ["demo"])
+    assert result.exit_code == 0, result.output
+    tail = result.stdout.rstrip().splitlines()[-4:]
+    assert tail[0] == "Next, try:" and len(NEXT_COMMANDS) == 3
+    for line, (command, _) in zip(tail[1:], NEXT_COMMANDS, strict=True):
+        assert line.strip().startswith(command)
+        ran = runner.invoke(app, shlex.split(command)[1:])
+        assert ran.exit_code == 0, (command, ran.output)
+    assert (tmp_path / "events.csv").exists()

@@ -14,9 +14,10 @@ from typer.testing import CliRunner
 
 from kg import build
 from kg.cli import app
-from kg.export import (
+from kg.exports import (
     DYAD_COLUMNS,
     ExportError,
+    dyads,
     export,
     export_format,
     nodes_path,
@@ -51,7 +52,7 @@ def relation_count(net: nx.Graph) -> Counter[tuple[str, str, str]]:
 
 @pytest.mark.parametrize(("write", "read"), [(write_graphml, nx.read_graphml), (write_gexf, nx.read_gexf)])
 def test_graph_files_read_back_equal(network: nx.MultiDiGraph, tmp_path: Path, write, read):  # type: ignore[no-untyped-def]
-    path = write(network, tmp_path / "net.out")
+    [path] = write(network, tmp_path / "net.out")
     back = read(path)
     assert (back.number_of_nodes(), back.number_of_edges()) == (network.number_of_nodes(), network.number_of_edges())
     assert back.is_directed() and back.is_multigraph()
@@ -70,7 +71,7 @@ def test_graph_files_read_back_equal(network: nx.MultiDiGraph, tmp_path: Path, w
 
 
 def test_graphml_declares_types_and_keeps_arabic_unescaped(network: nx.MultiDiGraph, tmp_path: Path):
-    text = write_graphml(network, tmp_path / "net.graphml").read_text(encoding="utf-8")
+    text = write_graphml(network, tmp_path / "net.graphml")[0].read_text(encoding="utf-8")
     assert 'attr.name="sources" attr.type="long"' in text
     assert 'attr.name="symmetric" attr.type="boolean"' in text
     assert "سرايا الدفاع عن بنغازي" in text and "&#" not in text
@@ -164,4 +165,92 @@ def test_cli_export(store: GraphStore, tmp_path: Path):
     with (tmp_path / "d.csv").open(encoding="utf-8") as f:
         assert {r["relation"] for r in csv.DictReader(f)} == {"hostileTo"}
     result = runner.invoke(app, ["export", "-o", str(tmp_path / "x.nq"), "--store", str(location), "--since", "2016"])
-    assert result.exit_code == 1 and "filters apply to graphml, gexf and csv" in result.stderr
+    assert result.exit_code == 1 and "filters and projections apply to graphml, gexf, csv" in result.stderr
+
+
+# -- projections, ids, column names ----------------------------------------------------------------------------
+
+def _read(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+@pytest.mark.parametrize("projection", ["alliance", "signed"])
+def test_undirected_projection_csv_keeps_each_relation_as_stated(store: GraphStore, tmp_path: Path, projection: str):
+    from kg.network import PROJECTIONS
+
+    network = actor_network(store, evidence=False)
+    projected = PROJECTIONS[projection](network)
+    [dyad_file, _] = export(store, tmp_path / f"{projection}.csv", projection=projection)
+    rows = _read(dyad_file)
+    assert len(rows) == sum(len(d["ties"]) for _, _, d in projected.edges(data=True))
+    for row in rows:  # each row is one relation of the network, in its own direction, with its own provenance
+        edge = network.edges[row["actor1_iri"], row["actor2_iri"], row["relation"]]
+        assert (row["symmetric"], row["first_reported"], row["last_reported"], row["claimants"], row["sign"]) == (
+            str(edge["symmetric"]), edge["first"] or "", edge["last"] or "", " | ".join(edge["claimants"]),
+            str(edge["sign"]))
+        if projection == "signed":
+            pair = projected.edges[row["actor1_iri"], row["actor2_iri"]]
+            assert row["pair_sign"] == str(pair["sign"]) and row["conflict"] == str(pair["conflict"])
+    commands = [r for r in rows if r["relation"] == "commands"]
+    if projection == "signed":
+        assert commands and all(r["symmetric"] == "False" for r in commands)
+        assert all(network.has_edge(r["actor1_iri"], r["actor2_iri"], "commands") for r in commands)
+    else:
+        assert not commands and {r["symmetric"] for r in rows} == {"True"}
+
+
+@pytest.mark.parametrize("projection", ["support", "command"])
+def test_directed_projection_csv_follows_the_projection(store: GraphStore, tmp_path: Path, projection: str):
+    from kg.network import PROJECTIONS
+
+    projected = PROJECTIONS[projection](actor_network(store, evidence=False))
+    [dyad_file, node_file] = export(store, tmp_path / f"{projection}.csv", projection=projection)
+    rows = _read(dyad_file)
+    assert {(r["actor1_iri"], r["actor2_iri"]) for r in rows} == set(projected.edges())
+    for row in rows:
+        edge = projected.edges[row["actor1_iri"], row["actor2_iri"]]
+        assert row["relation"] == " | ".join(edge["relations"]) and row["symmetric"] == "False"
+        assert (row["first_reported"], row["claimants"]) == (edge["first"] or "", " | ".join(edge["claimants"]))
+    assert {n["iri"] for n in _read(node_file)} == set(projected)
+    [graphml] = export(store, tmp_path / f"{projection}.graphml", projection=projection)
+    back = nx.read_graphml(graphml)
+    assert back.is_directed() and set(back.edges()) == set(projected.edges())
+
+
+def test_ids_in_every_network_format(network: nx.MultiDiGraph, tmp_path: Path):
+    dyad_file, node_file = write_csv(network, tmp_path / "net.csv")
+    nodes = {n["iri"]: n for n in _read(node_file)}
+    lna = nodes["https://w3id.org/kg/id/actor/lna"]
+    assert (lna["registry_id"], lna["ucdp"], lna["wikidata"]) == ("lna", "7072", "")
+    libya = nodes["https://w3id.org/kg/id/place/libya"]
+    assert (libya["registry_id"], libya["wikidata"]) == ("libya", "Q1016")
+    assert nodes["https://w3id.org/kg/id/place/benghazi"]["lat"] == "32.1167"
+    row = next(r for r in _read(dyad_file) if r["actor1_iri"].endswith("/lna") or r["actor2_iri"].endswith("/lna"))
+    side = "actor1" if row["actor1_iri"].endswith("/lna") else "actor2"
+    assert (row[f"{side}_id"], row[f"{side}_ucdp"]) == ("lna", "7072")
+    [graphml] = write_graphml(network, tmp_path / "net.graphml")
+    back = nx.read_graphml(graphml)
+    assert back.nodes["https://w3id.org/kg/id/actor/lna"]["ucdp"] == "7072"
+
+
+def test_acled_category_and_inter_code_are_exported():
+    net = network_from_triples([("A", "hostileTo", "B")])
+    net.nodes["A"].update(acled="StateForces", registry_id="a")
+    row = dyads(net)[0]
+    assert (row["actor1_acled"], row["inter1"], row["inter2"]) == ("StateForces", "1", "")
+    assert scalar_network(net).nodes["A"]["acled_inter"] == "1"
+
+
+def test_csv_columns_are_pandas_attributes():
+    import pandas as pd
+
+    from kg.exports import EVENT_COLUMNS, NODE_COLUMNS
+
+    for column in (*DYAD_COLUMNS, *NODE_COLUMNS, *EVENT_COLUMNS):
+        assert column.isidentifier() and not hasattr(pd.DataFrame, column), column
+
+
+def test_export_of_a_network_in_hand_applies_the_selection(network: nx.MultiDiGraph, tmp_path: Path):
+    [dyad_file, _] = export(network, tmp_path / "h.csv", relations=["hostileTo"])
+    assert {r["relation"] for r in _read(dyad_file)} == {"hostileTo"}

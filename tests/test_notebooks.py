@@ -138,3 +138,10 @@ def test_kernel_fallback_runs_this_interpreter(kernel_env: Path, tmp_path: Path)
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("import sys\nprint(sys.executable)")])
     execute(nb, kernel_env, km, "fallback kernel")
     assert nb.cells[0].outputs[0]["text"].strip() == sys.executable
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_every_chart_has_a_legend(path: Path) -> None:
+    nb = nbformat.read(path, as_version=4)
+    charts = [c.source for c in nb.cells if c.cell_type == "code" and "plt.subplots" in c.source]
+    assert all(".legend(" in source for source in charts), path.name

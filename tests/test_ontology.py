@@ -46,12 +46,10 @@ ROLES = {"participant", "attacker", "target", "place", "seized"}
 FIGURES = {"killed", "wounded", "captured", "missing"}
 ACLED_CATEGORIES = {"StateForces", "RebelGroup", "PoliticalMilitia", "IdentityMilitia", "Rioters", "Protesters",
                     "Civilians", "ExternalOtherForces"}
-PROPERTIES = {"evidence", "quote", "confidence", "note", "sentence", "claimant", "reportedOn", "date", "negated", "uncertain", "former",
-              "intended", "denotes", "anchorOf", "beginIndex", "endIndex", "inArticle", "outlet", "contentHash",
-              "hasFigure", "figureKind", "count", "qualifier", "casualtiesOf", "wikidata", "ucdpId", "acledCategory",
-              "colour", "shape", "dash", "arrow", "sign", "cameo", "wikidataProperty", "relation", "role",
-              "assertion", "asserted", "denied", "articleCount", "claimantCount", "firstReported", "lastReported",
-              "firstDated", "lastDated", "allFormer", "identifies", "nameMention"}
+ACLED_EVENT_TYPES = {"Battles", "ViolenceAgainstCivilians", "ArmedClash", "GovernmentRegainsTerritory",
+                     "NonStateActorOvertakesTerritory", "AttackOnCivilians"}
+PROPERTIES = {"acledCategory", "acledEventType", "acledSubEventType", "allFormer", "anchorOf", "arrow", "articleCount", "asserted", "assertion", "beginIndex", "cameo", "casualtiesOf", "claimant", "claimantCount", "colour", "confidence", "contentHash", "count", "dash", "date", "denied", "denotes", "endIndex", "evidence", "figureKind", "firstDated", "firstReported", "former", "hasFigure", "inArticle", "intended", "lastDated", "lastReported", "negated", "note", "outlet", "qualifier", "quote", "relation", "reportedOn", "role", "sentence", "shape", "sign", "ucdpId", "uncertain", "wikidata", "wikidataProperty",
+              "identifies", "nameMention"}
 OTHER_CLASSES = {"Rank", "Title", "Source", "Quantity", "Article", "Mention", "Assertion", "AliasAssertion",
                  "CasualtyFigure", "FigureKind", "RelationSummary"}
 
@@ -134,6 +132,8 @@ def test_alignments_are_declared(ontology_graph: rdflib.Graph) -> None:
     assert (KGNS.loyalTo, KGNS.wikidataProperty, rdflib.Literal("P945")) in g
     assert (KGNS.alliedWith, KGNS.cameo, rdflib.Literal("062")) in g
     assert (KGNS.Capture, KGNS.cameo, rdflib.Literal("192")) in g
+    assert (KGNS.Clash, KGNS.acledSubEventType, rdflib.URIRef(ACLED + "ArmedClash")) in g
+    assert all((KGNS[e], KGNS.acledEventType, None) in g for e in EVENTS - {"Event"})
     header = rdflib.URIRef("https://w3id.org/kg/ontology")
     assert (header, RDF.type, OWL.Ontology) in g
     assert (header, rdflib.DCTERMS.license, rdflib.URIRef("https://creativecommons.org/licenses/by/4.0/")) in g
@@ -153,7 +153,7 @@ def test_individuals_are_copied_cheaply_by_pyshacl(ontology_graph: rdflib.Graph)
     # categories must be NamedIndividuals for sh:class / sh:hasValue to see them, and no cycle may join a
     # scheme to its concepts (skos:hasTopConcept) or the copy takes minutes.
     concepts = {s for s in ontology_graph.subjects(RDF.type, SKOS.Concept) if str(s).startswith((KG, ACLED))}
-    assert len(concepts) == 12
+    assert len(concepts) == 12 + len(ACLED_EVENT_TYPES)
     assert not [c for c in concepts if (c, RDF.type, OWL.NamedIndividual) not in ontology_graph]
     assert not list(ontology_graph.triples((None, SKOS.hasTopConcept, None)))
 
@@ -170,7 +170,7 @@ def test_term_sets(ont: Ontology) -> None:
     assert ont.figure_kinds == FIGURES
     assert ont.acled_categories == ACLED_CATEGORIES
     kinds = {"class": ACTORS | PLACES | EVENTS | OTHER_CLASSES, "relation": RELATIONS, "role": ROLES,
-             "figure": FIGURES, "concept": ACLED_CATEGORIES, "property": PROPERTIES}
+             "figure": FIGURES, "concept": ACLED_CATEGORIES | ACLED_EVENT_TYPES, "property": PROPERTIES}
     for kind, names in kinds.items():
         assert {n for n, t in ont.terms.items() if t.kind == kind} == names, kind
     assert {n for n in ont.relation_types if ont.term(n).symmetric} == {"alliedWith", "hostileTo", "alsoKnownAs"}

@@ -63,7 +63,7 @@ def test_stats_and_a_saved_question_agree_on_the_store_and_a_real_oxigraph_serve
 
 
 def test_export_reads_an_endpoint_as_it_reads_the_store(oxigraph_server, seed_store, tmp_path):
-    from kg.export import export
+    from kg.exports import export
 
     push(seed_store, oxigraph_server)
     local, remote = tmp_path / "local.trig", tmp_path / "remote.trig"

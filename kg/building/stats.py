@@ -43,7 +43,8 @@ def store_stats(store: Source) -> dict[str, object]:
         """Distinct relations by type: those some assertion states, or (``negated``) those only denied."""
         if store.ask("ASK { ?r a kg:RelationSummary }"):
             test = "FILTER NOT EXISTS { ?r kg:asserted true }" if negated else "?r kg:asserted true ."
-            query = f"SELECT ?p (COUNT(?r) AS ?n) WHERE {{ ?r a kg:RelationSummary ; rdf:predicate ?p . {test} }} GROUP BY ?p"
+            query = (f"SELECT ?p (COUNT(?r) AS ?n) WHERE {{ ?r a kg:RelationSummary ; rdf:predicate ?p . {test} }} "
+                     "GROUP BY ?p")
         else:
             test = "NOT EXISTS" if negated else "EXISTS"
             query = ("SELECT ?p (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { "
@@ -55,9 +56,10 @@ def store_stats(store: Source) -> dict[str, object]:
     relations, negated = by_type(False), by_type(True)
     claimants = {
         (r["label"].value if r["label"] is not None else r["c"].value): int(r["n"].value)
-        for r in rows("SELECT ?c (SAMPLE(?l) AS ?label) ?n WHERE { { SELECT ?c (COUNT(DISTINCT ?a) AS ?n) "
-                      "WHERE { ?a kg:claimant ?c } GROUP BY ?c } "
-                      "OPTIONAL { ?c rdfs:label ?l FILTER(LANG(?l) = 'en' || LANG(?l) = '') } } "
+        for r in rows("SELECT ?c (COALESCE(SAMPLE(?l), SAMPLE(?any)) AS ?label) ?n WHERE { { SELECT ?c "
+                      "(COUNT(DISTINCT ?a) AS ?n) WHERE { ?a kg:claimant ?c } GROUP BY ?c } "
+                      "OPTIONAL { ?c rdfs:label ?l FILTER(LANG(?l) = 'en' || LANG(?l) = '') } "
+                      "OPTIONAL { ?c rdfs:label ?any } } "
                       "GROUP BY ?c ?n ORDER BY DESC(?n) ?label")
     }
     return {

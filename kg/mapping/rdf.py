@@ -371,3 +371,7 @@ def registry_to_quads(registry: Registry, ontology: Ontology, *, base: str) -> I
             yield Quad(node, kg("ucdpId"), Literal(entry.ucdp), graph)
         if entry.acled:
             yield Quad(node, kg("acledCategory"), NamedNode(ACLED + entry.acled), graph)
+        for name, degrees in (("latitude", entry.lat), ("longitude", entry.lon)):
+            if degrees is not None:
+                yield Quad(node, NamedNode(SCHEMA + name), Literal(str(degrees), datatype=NamedNode(XSD + "decimal")),
+                           graph)

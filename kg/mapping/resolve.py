@@ -21,9 +21,10 @@ from typing import TYPE_CHECKING, Any
 
 from kg.errors import ConfigError, KGError, ResolveError
 from kg.mapping.names import iri_segment as iri_segment
-from kg.mapping.names import is_pronoun, name_keys, normalize_name, slug, without_article
-from kg.mapping.names import normalize_arabic as normalize_arabic
+from kg.mapping.names import is_pronoun, slug
 from kg.model import Article, Entity, Problem
+from kg.network.names import lookup, name_keys, normalize_arabic, normalize_name  # noqa: F401
+from kg.network.names import without_article as _without_article
 
 if TYPE_CHECKING:
     from kg.ontology import Ontology
@@ -47,6 +48,8 @@ class RegistryEntry:
     ucdp: str | None = None
     acled: str | None = None
     line: int | None = None
+    lat: float | None = None  # places: WGS 84 latitude and longitude, in degrees
+    lon: float | None = None
 
     def label(self, lang: str) -> str | None:
         return next((t for lg, t in self.labels if lg == lang), None)
@@ -75,18 +78,13 @@ class Registry:
         >>> reg.find("وقوات حفتر").id, reg.find("lna").id
         ('lna', 'lna')
         """
-        key = normalize_name(name)
-        if key in self.index:
-            return self.entries[self.index[key]]
-        for cand in sorted(name_keys(name), key=len, reverse=True):
-            if cand in self.index:
-                return self.entries[self.index[cand]]
-        return None
+        rid = lookup(self.index, name)
+        return None if rid is None else self.entries[rid]
 
 
 _LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
 _SECTIONS = ("actors", "places", "sources")
-_ENTRY_KEYS = ("id", "type", "labels", "aliases", "wikidata", "ucdp", "acled")
+_ENTRY_KEYS = ("id", "type", "labels", "aliases", "wikidata", "ucdp", "acled", "lat", "lon")
 
 
 def _names(value: Any, what: str, source: str, line: int | None) -> list[tuple[str, str]]:
@@ -106,6 +104,20 @@ def _names(value: Any, what: str, source: str, line: int | None) -> list[tuple[s
                 raise ConfigError(f"{what}: empty or invalid name {name!r}", file=source, line=line)
             out.append((lang, str(name).strip()))
     return out
+
+
+def _degrees(value: Any, limit: int, what: str, source: str, line: int | None) -> float | None:
+    """A latitude or longitude in degrees (``None`` when absent)."""
+    if value is None:
+        return None
+    try:
+        degrees = float(value)
+    except (TypeError, ValueError):
+        degrees = float("nan")
+    if not -limit <= degrees <= limit:
+        raise ConfigError(f"invalid {what} {value!r}", file=source, line=line,
+                          hint=f"write decimal degrees between -{limit} and {limit}")
+    return degrees
 
 
 def _entry(item: Any, line: int | None, source: str, entries: dict[str, RegistryEntry],
@@ -157,6 +169,8 @@ def _entry(item: Any, line: int | None, source: str, entries: dict[str, Registry
         ucdp=str(item["ucdp"]) if item.get("ucdp") is not None else None,
         acled=str(acled) if acled else None,
         line=line,
+        lat=_degrees(item.get("lat"), 90, "lat", source, line),
+        lon=_degrees(item.get("lon"), 180, "lon", source, line),
     )
 
 
@@ -197,7 +211,7 @@ def parse_registry(data: Any, *, source: str = "actors.yaml", collect: list[Prob
             try:
                 entry = _entry(item, line, source, entries, entity_types)
                 keys = [(name, k) for _, name in (*entry.labels, *entry.aliases, ("", entry.id))
-                        for k in dict.fromkeys((normalize_name(name), without_article(normalize_name(name))))]
+                        for k in dict.fromkeys((normalize_name(name), _without_article(normalize_name(name))))]
                 for name, k in keys:
                     other = index.get(k)
                     if other is not None and other != entry.id and k == normalize_name(name):

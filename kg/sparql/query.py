@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from kg.errors import QueryError
+from kg.errors import QueryError, UnknownActorError
 from kg.sparql.results import QueryResult, Term, display_term
 from kg.sparql.text import KEYWORDS, bind_values, query_kind
 from kg.vocab import KG, XSD
@@ -271,42 +271,33 @@ def resolve_actor(source: Source, value: str) -> ox.NamedNode:
     >>> resolve_actor(GraphStore(), "<https://w3id.org/kg/id/actor/lna>").value
     'https://w3id.org/kg/id/actor/lna'
     """
-    from kg.mapping.resolve import normalize_name
+    from kg.network.names import name_index, resolve_name
 
     text = value.strip()
     if (text.startswith("<") and text.endswith(">")) or _IRI_START.match(text):
         term = parse_term(text)
         if isinstance(term, ox.NamedNode):
             return term
-    key = normalize_name(text)
     exact = _names(source.select(bind_values(_EXACT, {"value": ox.Literal(text)}), prefixes=False))
-    stages = [(exact, (lambda iri, ns: text in ns, lambda iri, ns: iri.rsplit("/", 1)[-1] == text))]
-    names: dict[str, set[str]] = {}
-    for stage in range(2):
-        if stage == 1:
-            try:
-                names = _names(source.select(_LABELS, prefixes=False))
-            except QueryError as exc:
-                raise QueryError(f"no label or id is exactly {text!r}, and the names could not be listed: {exc}",
-                                 hint="give the exact label or the IRI") from None
-            stages.append((names, (lambda iri, ns: key in {normalize_name(n) for n in ns},
-                                   lambda iri, ns: bool(key) and any(f" {key} " in f" {normalize_name(n)} "
-                                                                     for n in ns))))
-        pool, tests = stages[stage]
-        for test in tests:
-            found = sorted(iri for iri, ns in pool.items() if test(iri, ns))
-            if len(found) == 1:
-                return ox.NamedNode(found[0])
-            if len(found) > 1:
-                shown = "; ".join(f"{display_term(ox.NamedNode(i))} ({', '.join(sorted(pool[i])[:2])})"
-                                  for i in found[:5])
-                raise QueryError(f"{text!r} names {len(found)} actors: {shown}", hint="give one of these IRIs")
-    every = sorted({n for ns in names.values() for n in ns})
-    close = difflib.get_close_matches(text, every, n=4, cutoff=0.6)
-    hint = (f"did you mean {', '.join(close)}?" if close else "give an IRI, a registry id or a label in the graph"
-            if every else "the graph has no labels at all; a remote server must use the union of its graphs as "
-            "the default graph (oxigraph serve --union-default-graph)")
-    raise QueryError(f"no actor, place or source named {text!r}", hint=hint)
+    pool = exact if len(exact) == 1 else None
+    if pool is None:
+        try:
+            pool = _names(source.select(_LABELS, prefixes=False))
+        except QueryError as exc:
+            raise QueryError(f"no label or id is exactly {text!r}, and the names could not be listed: {exc}",
+                             hint="give the exact label or the IRI") from None
+    if not pool:
+        raise QueryError(f"no actor, place or source named {text!r}",
+                         hint="the graph has no labels at all; a remote server must use the union of its graphs as "
+                         "the default graph (oxigraph serve --union-default-graph)")
+    index = name_index((iri, sorted(names), ()) for iri, names in pool.items())
+    try:
+        return ox.NamedNode(resolve_name(index, text, what="actor", hint="give an IRI, a registry id or a label in "
+                                         "the graph", describe=lambda i: f"{display_term(ox.NamedNode(i))} "
+                                                                         f"({', '.join(sorted(pool[i])[:2])})"))
+    except UnknownActorError as exc:
+        message = exc.message.replace("no actor named", "no actor, place or source named")
+        raise QueryError(message, hint=exc.hint) from None
 
 
 # -- running -----------------------------------------------------------------------------------------

@@ -36,10 +36,26 @@ def _ontology(ontology: Ontology | None) -> Ontology:
     return load_ontology()
 
 
+def _tie(s: Any, o: Any, data: Mapping[str, Any]) -> dict[str, Any]:
+    """One relation behind a projected edge, as stated: subject, relation, object and its provenance."""
+    return {"subject": s, "object": o, "relation": data.get("relation"), "symmetric": bool(data.get("symmetric")),
+            "sign": data.get("sign", 0), "sources": data.get("sources", 1), "first": data.get("first"),
+            "last": data.get("last"), "claimants": list(data.get("claimants", ())),
+            "articles": list(data.get("articles", ())), "flags": list(data.get("flags", ()))}
+
+
+def _dates(ties: list[dict[str, Any]], key: str, pick: Any) -> str | None:
+    found = [t[key] for t in ties if t.get(key)]
+    return pick(found) if found else None
+
+
 def _collapse(network: nx.MultiDiGraph, keep: Mapping[str, bool], graph: nx.Graph) -> nx.Graph:
     """Merge the edges of the kept relations per node pair; ``keep[relation]`` says whether to reverse.
 
-    Edges that only negated assertions support (``include_negated``) are denials, not ties: left out.
+    Each projected edge keeps ``ties``: every relation behind it as stated (subject, relation, object, its
+    sign, symmetry, sources, dates, claimants), so that exports can write them with their own direction;
+    ``first``/``last`` and ``claimants`` are those of all its ties. Edges that only negated assertions
+    support (``include_negated``) are denials, not ties: left out.
     """
     for s, o, data in network.edges(data=True):
         relation = data.get("relation")
@@ -55,15 +71,20 @@ def _collapse(network: nx.MultiDiGraph, keep: Mapping[str, bool], graph: nx.Grap
             edge["sources"] = max(len(edge["articles"]), edge["sources"], data.get("sources", 1))
             edge["signs"][relation] = data.get("sign", 0)
             edge["relation_sources"][relation] = data.get("sources", 1)
+            edge["ties"].append(_tie(s, o, data))
         else:
             graph.add_edge(u, v, relations=[relation], articles=list(data.get("articles", ())),
                            sources=data.get("sources", 1), signs={relation: data.get("sign", 0)},
-                           relation_sources={relation: data.get("sources", 1)})
+                           relation_sources={relation: data.get("sources", 1)}, ties=[_tie(s, o, data)])
     for u, v in list(graph.edges()):
         graph.nodes[u].update(network.nodes[u])
         graph.nodes[v].update(network.nodes[v])
     for _, _, edge in graph.edges(data=True):
         edge["weight"] = float(edge["sources"])
+        edge["ties"].sort(key=lambda t: (str(t["subject"]), str(t["relation"]), str(t["object"])))
+        edge["first"] = _dates(edge["ties"], "first", min)
+        edge["last"] = _dates(edge["ties"], "last", max)
+        edge["claimants"] = sorted({c for t in edge["ties"] for c in t["claimants"]})
     return graph
 
 
@@ -119,7 +140,7 @@ def hierarchy_relations(ontology: Ontology | None = None) -> dict[str, bool]:
 def command_hierarchy(network: nx.MultiDiGraph, *, ontology: Ontology | None = None) -> nx.DiGraph:
     """Superior → subordinate: ``commands`` and ``headOf`` as stated, ``subUnitOf``/``memberOf`` reversed.
 
-    It should be a DAG; :func:`kg.analyze.command_chains` reports any cycle as a data problem.
+    It should be a DAG; :func:`kg.analysis.command_chains` reports any cycle as a data problem.
 
     >>> from kg.network import network_from_triples
 
