@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -84,7 +84,9 @@ class Ontology:
     figure_kinds: frozenset[str]
     acled_categories: frozenset[str]
     disjoint_with: frozenset[tuple[str, str]] = frozenset()  # owl:disjointWith, both ways
-
+    #: Cue phrases for drafting: key (a term's local name, or an individual's ``skos:notation``) →
+    #: ``(language, phrase, inverse)``; ``inverse`` for ``kg:inverseCuePhrase``. See :meth:`cues_for`.
+    cues: dict[str, tuple[tuple[str, str, bool], ...]] = field(default_factory=dict)
 
     def __repr__(self) -> str:
         return f"Ontology({len(self.terms)} terms)"
@@ -153,6 +155,16 @@ class Ontology:
         """
         above_a, above_b = self.ancestors.get(a, frozenset()), self.ancestors.get(b, frozenset())
         return any((x, y) in self.disjoint_with for x in above_a for y in above_b)
+
+    def cues_for(self, name: str, lang: str | None = None) -> tuple[tuple[str, bool], ...]:
+        """The cue phrases of a term (or qualifier notation), as ``(phrase, inverse)``, in one language or all.
+
+        >>> ("بإمرة", True) in load_ontology().cues_for("commands", "ar")
+        True
+        >>> load_ontology().cues_for("more-than", "en")[0]
+        ('more than', False)
+        """
+        return tuple((p, inv) for lg, p, inv in self.cues.get(name, ()) if lang is None or lg == lang)
 
     def _fits(self, name: str, classes: tuple[str, ...]) -> bool:
         return not classes or any(self.is_a(name, c) for c in classes)
@@ -324,7 +336,21 @@ def _load(directory: Path) -> Ontology:
         acled_categories=frozenset(n for n, (_i, _t, props) in raw.items() if n in terms and any(
             o.value == ACLED + "ActorCategories" for o in props.get(_SKOS + "inScheme", []))),
         disjoint_with=frozenset(disjoint | {(y, x) for x, y in disjoint}),
+        cues=_cues(raw),
     )
+
+
+def _cues(raw: dict[str, tuple[str, set[str], dict[str, list[Any]]]]) -> dict[str, tuple[tuple[str, str, bool], ...]]:
+    """``kg:cuePhrase`` / ``kg:inverseCuePhrase`` literals by term name (or by ``skos:notation``)."""
+    found: dict[str, tuple[tuple[str, str, bool], ...]] = {}
+    for name, (_iri, _types, props) in raw.items():
+        cues = tuple((str(o.language or ""), str(o.value), inverse)
+                     for predicate, inverse in ((KG + "cuePhrase", False), (KG + "inverseCuePhrase", True))
+                     for o in props.get(predicate, []))
+        if cues:
+            notation = props.get(_SKOS + "notation")
+            found[str(notation[0].value) if notation else name] = cues
+    return found
 
 
 def _kind(name: str, types: set[str], ancestors: frozenset[str]) -> str | None:

@@ -48,8 +48,8 @@ ACLED_CATEGORIES = {"StateForces", "RebelGroup", "PoliticalMilitia", "IdentityMi
                     "Civilians", "ExternalOtherForces"}
 ACLED_EVENT_TYPES = {"Battles", "ViolenceAgainstCivilians", "ArmedClash", "GovernmentRegainsTerritory",
                      "NonStateActorOvertakesTerritory", "AttackOnCivilians"}
-PROPERTIES = {"acledCategory", "acledEventType", "acledSubEventType", "allFormer", "anchorOf", "arrow", "articleCount", "asserted", "assertion", "beginIndex", "cameo", "casualtiesOf", "claimant", "claimantCount", "colour", "confidence", "contentHash", "count", "dash", "date", "denied", "denotes", "endIndex", "evidence", "figureKind", "firstDated", "firstReported", "former", "hasFigure", "inArticle", "intended", "lastDated", "lastReported", "negated", "note", "outlet", "qualifier", "quote", "relation", "reportedOn", "role", "sentence", "shape", "sign", "ucdpId", "uncertain", "wikidata", "wikidataProperty",
-              "identifies", "nameMention"}
+PROPERTIES = {"acledCategory", "acledEventType", "acledSubEventType", "allFormer", "anchorOf", "arrow", "articleCount", "asserted", "assertion", "beginIndex", "cameo", "casualtiesOf", "claimant", "claimantCount", "colour", "confidence", "contentHash", "count", "dash", "date", "denied", "denotes", "endIndex", "evidence", "figureKind", "firstDated", "firstReported", "former", "hasFigure", "inArticle", "intended", "lastDated", "lastReported", "negated", "note", "outlet", "qualifier", "quote", "relation", "reportedOn", "role", "sentence", "shape", "sign", "ucdpId", "uncertain", "wikidata", "wikidataProperty"}
+PROPERTIES |= {"cuePhrase", "inverseCuePhrase", "identifies", "nameMention"}  # cue phrases for drafting (kg/drafting/rules.py)
 OTHER_CLASSES = {"Rank", "Title", "Source", "Quantity", "Article", "Mention", "Assertion", "AliasAssertion",
                  "CasualtyFigure", "FigureKind", "RelationSummary"}
 

@@ -186,6 +186,7 @@ def _without(article: Article, bad: set[int], gone: dict[str, int | None], later
 def check_corpus(paths: Iterable[Path], *, ontology: Ontology | None = None) -> list[Problem]:
     """Every problem of every article of the given corpora (configuration errors included), as ``kg check``
     finds them: each article goes through :func:`process_article`, as in a build."""
+    from kg.drafting.markers import draft_warnings
     from kg.ontology import load_ontology
     from kg.reading.corpus import open_corpus
 
@@ -201,4 +202,5 @@ def check_corpus(paths: Iterable[Path], *, ontology: Ontology | None = None) -> 
         problems.extend(corpus.problems)
         for files in corpus.files:
             problems.extend(process_article(files, corpus, content_hash="", ontology=ontology).problems)
+            problems.extend(draft_warnings(files))  # drafts a person has not accepted yet (kg annotate)
     return problems
