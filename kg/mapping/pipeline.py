@@ -1,9 +1,9 @@
 """One article from its files to RDF: read → check → resolve → map, the one function everything calls.
 
 :func:`process_article` is what ``kg check``, ``kg build``, its worker processes and a distributed executor run
-for each article. It is a pure function of the article's files and its corpus (configuration and registry):
-it reads every file once, maps the foreign scheme onto the ontology, checks the records, resolves the
-entities and writes the article graph as N-Quads lines.
+for each article. It is a pure function of the article's files and its corpus (configuration, registry and the
+alias relations of its articles): it reads every file once, maps the foreign scheme onto the ontology, checks
+the records, resolves the entities and writes the article graph as N-Quads lines.
 
 Without ``skip_invalid`` an article is all or nothing: one error and it has no graph, only problems. With it,
 every record that fails a check is left out (and whatever refers to it), listed in ``skipped``
@@ -67,8 +67,8 @@ def process_article(
     skip_invalid: bool = False,
 ) -> ArticleResult:
     """Read, check, resolve and map one article (never raises for a problem of the article's files)."""
+    from kg.mapping.identity import corpus_aliases, leave_out_pronouns, resolve_in_corpus
     from kg.mapping.rdf import article_to_quads
-    from kg.mapping.resolve import resolve_article
     from kg.ontology import load_ontology
     from kg.reading.corpus import read_article
     from kg.reading.scheme import apply_scheme
@@ -85,6 +85,7 @@ def process_article(
         event_types=ontology.event_types, roles=ontology.roles,
         symmetric=frozenset(n for n in ontology.relation_types if ontology.term(n).symmetric), is_a=ontology.is_a,
     )
+    article = leave_out_pronouns(article, pronouns=corpus.config.pronouns, merge_aliases=corpus.config.merge_aliases)
     registry_ids = corpus.registry.entries
     article, capped = cap_mentions(article, source)
     found = (*article.problems, *capped)
@@ -100,12 +101,14 @@ def process_article(
         problems = tuple(p for p in problems if not _is_error(p))
     base = corpus.config.base
     try:
-        resolved = resolve_article(article, corpus.registry, base=base, is_a=ontology.is_a)
+        resolved = resolve_in_corpus(article, corpus.config, corpus.registry, ontology,
+                                     aliases=corpus_aliases(corpus, ontology))
     except KGError as exc:  # kept for safety: the checks above report what resolution refuses
         problem = Problem(exc.file or source, exc.line, exc.message, exc.hint)
         if skip_invalid:
             return ArticleResult(problems=problems, skipped=(*skipped, problem))
         return ArticleResult(problems=(*problems, problem))
+    problems = (*problems, *resolved.problems)
     quads = article_to_quads(article, resolved, ontology, registry=corpus.registry, base=base,
                              content_hash=content_hash)
     return ArticleResult(problems=problems, nquads=nquads_text(quads), skipped=skipped)
