@@ -1,14 +1,17 @@
-"""How fast ``kg.building.build.build`` turns a corpus into an on-disk store, against two yardsticks.
+"""How fast ``kg.build`` turns a corpus into an on-disk store, against two yardsticks.
 
 For each size (default 1,000 and 10,000 articles) a synthetic corpus is generated (not timed), then each
 measurement runs in a fresh child process, so that its peak memory (``ru_maxrss``) is its own:
 
-* build: ``kg.building.build.build`` into an empty on-disk store, with 1 and with 2 worker processes;
-* rebuild, nothing changed, and rebuild with 1 % of the articles edited (incremental builds);
+* build: ``kg.build`` into an empty on-disk store, with 1 and with 2 worker processes, and on a two-worker
+  Dask ``LocalCluster``; the store's size on disk and its bytes a quad (after the build's compaction);
+* rebuild, nothing changed, with one article edited, and with 1 % of the articles edited (incremental);
+* kill: a ``kg build --force`` over the built store is killed (``SIGKILL``) half-way; the store must hold
+  exactly what it held before, and the next build must remove what the killed one left;
 * rdflib (baseline): the N-Quads the build produced, parsed into an ``rdflib.Dataset`` and written as TriG;
 * raw load (limit): ``pyoxigraph.Store.bulk_load`` of the same N-Quads into a fresh on-disk store.
 
-Usage: ``python benchmarks/bench_build.py [--sizes 1000 10000] [--rdflib-timeout 300]``. The results are
+Usage: ``python benchmarks/bench_build.py [--sizes 1000 10000] [--rdflib-timeout 300] [--skip w1 dask kill rdflib]``. The results are
 printed as a table and written to ``benchmarks/out/build.json``.
 """
 
@@ -44,18 +47,43 @@ def _peak() -> dict[str, float]:
             "cpu_seconds": round(own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime, 2)}
 
 
-def measure_build(corpus: str, store_dir: str, workers: int, nquads: str | None) -> dict:
+def disk_bytes(folder: Path) -> int:
+    """Bytes of the files under a folder, each hard-linked file counted once."""
+    seen: set[tuple[int, int]] = set()
+    total = 0
+    for path in folder.rglob("*"):
+        if path.is_file() and not path.is_symlink():
+            st = path.stat()
+            if (st.st_dev, st.st_ino) not in seen:
+                seen.add((st.st_dev, st.st_ino))
+                total += st.st_size
+    return total
+
+
+def measure_build(corpus: str, store_dir: str, workers: int | str, nquads: str | None) -> dict:
     sys.path.insert(0, str(ROOT))
     from kg import build, store_stats
     from kg.sparql.store import GraphStore
 
     store = GraphStore(Path(store_dir))
+    executor = None
+    if workers == "dask":
+        from kg.building.cluster import DaskExecutor
+
+        executor = DaskExecutor("local", workers=2)
+        executor.start()
     start = time.perf_counter()
-    report = build([Path(corpus)], store=store, workers=workers)
+    report = build([Path(corpus)], store=store, workers=workers if isinstance(workers, int) else 1,
+                   executor=executor)
     seconds = time.perf_counter() - start
+    if executor is not None:
+        executor.close()
+    quads = len(store)
+    size = disk_bytes(Path(store_dir))
     result = {"seconds": round(seconds, 3), "ok": report.ok, "problems": len(report.problems),
               "articles": report.articles, "mapped": report.mapped, "unchanged": report.unchanged,
-              "quads": len(store), **_peak()}
+              "quads": quads, "disk_mb": round(size / 1e6, 1), "bytes_per_quad": round(size / max(quads, 1), 1),
+              **_peak()}
     start = time.perf_counter()
     store_stats(store)  # also part of build(): how much of its time is the summary
     result["stats_seconds"] = round(time.perf_counter() - start, 3)
@@ -94,7 +122,39 @@ def measure_raw(nquads: str, store_dir: str) -> dict:
     return {"seconds": round(seconds, 3), "quads": len(store), **_peak()}
 
 
-CHILDREN = {"build": measure_build, "rdflib": measure_rdflib, "raw": measure_raw}
+def measure_kill(corpus: str, store_dir: str, delay: float) -> dict:
+    """Kill a forced rebuild after ``delay`` seconds; compare the store with what it held before."""
+    import signal
+
+    sys.path.insert(0, str(ROOT))
+    from kg import build
+    from kg.sparql.store import GraphStore
+
+    def state() -> tuple[int, dict[str, str]]:
+        with GraphStore(Path(store_dir), read_only=True) as st:
+            return len(st), st.article_hashes()
+
+    before = state()
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    child = subprocess.Popen([sys.executable, "-m", "kg", "build", corpus, "--store", store_dir, "--force"],
+                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(delay)
+    finished = child.poll() is not None
+    child.send_signal(signal.SIGKILL)
+    child.wait()
+    after = state()
+    left = [p.name for p in Path(store_dir).iterdir() if p.name.startswith(("gen-", ".live-", ".shards-"))]
+    start = time.perf_counter()
+    with GraphStore(Path(store_dir)) as st:
+        build([Path(corpus)], store=st)
+    rebuilt = time.perf_counter() - start
+    cleaned = [p.name for p in Path(store_dir).iterdir() if p.name.startswith(("gen-", ".live-", ".shards-"))]
+    return {"seconds": round(delay, 1), "finished_before_kill": finished, "store_intact": after == before,
+            "quads": after[0], "left_behind": len(left) - 1, "left_after_next_build": len(cleaned) - 1,
+            "next_build_seconds": round(rebuilt, 2), **_peak()}
+
+
+CHILDREN = {"build": measure_build, "rdflib": measure_rdflib, "raw": measure_raw, "kill": measure_kill}
 
 
 #: Address-space cap of each measurement (bytes), so that a build too big for the machine fails alone.
@@ -144,7 +204,7 @@ def touch(corpus: Path, fraction: float) -> int:
 
 
 def bench_size(n: int, work: Path, *, seed: int, relations: int, build_timeout: float | None,
-               rdflib_timeout: float) -> dict:
+               rdflib_timeout: float, skip: tuple[str, ...] = ()) -> dict:
     sys.path.insert(0, str(HERE))
     from synth import generate_corpus
 
@@ -164,19 +224,29 @@ def bench_size(n: int, work: Path, *, seed: int, relations: int, build_timeout: 
         return r
 
     store1, store2 = work / f"store-{n}-w1", work / f"store-{n}-w2"
-    first = record("build_w1", "build, 1 worker",
-                   run_child("build", str(corpus), str(store1), 1, str(nquads), timeout=build_timeout))
+    skipped = {"skipped": True, "seconds": float("nan")}
+    first = record("build_w2", "build, 2 workers",
+                   run_child("build", str(corpus), str(store2), 2, str(nquads), timeout=build_timeout))
     if not failed(first) and not first["ok"]:
         raise RuntimeError(f"the synthetic corpus of {n} articles has {first['problems']} problems")
-    record("build_w2", "build, 2 workers", run_child("build", str(corpus), str(store2), 2, None, timeout=build_timeout))
-    shutil.rmtree(store2, ignore_errors=True)
-    skipped = {"skipped": True, "seconds": float("nan")}
+    record("build_w1", "build, 1 worker", skipped if "w1" in skip else
+           run_child("build", str(corpus), str(store1), 1, None, timeout=build_timeout))
+    record("build_dask", "build, Dask 2 workers", skipped if "dask" in skip else
+           run_child("build", str(corpus), str(work / f"store-{n}-dask"), "dask", None, timeout=build_timeout))
+    shutil.rmtree(work / f"store-{n}-dask", ignore_errors=True)
+    shutil.rmtree(store1, ignore_errors=True)
+    store1 = store2
     built = not failed(first)
+    record("kill", "kill -9 half-way", skipped if "kill" in skip or not built else
+           run_child("kill", str(corpus), str(store1), max(1.0, first["seconds"] / 2)))
     record("rebuild_unchanged", "rebuild, unchanged",
-           run_child("build", str(corpus), str(store1), 1, None) if built else skipped)
+           run_child("build", str(corpus), str(store1), 2, None) if built else skipped)
+    touch(corpus, 1 / n)
+    record("rebuild_one", "rebuild, 1 edited",
+           run_child("build", str(corpus), str(store1), 2, None) if built else skipped)
     result["touched"] = touched = touch(corpus, 0.01)
     record("rebuild_1pct", f"rebuild, {touched} edited",
-           run_child("build", str(corpus), str(store1), 1, None) if built else skipped)
+           run_child("build", str(corpus), str(store1), 2, None) if built else skipped)
     shutil.rmtree(store1, ignore_errors=True)
     if built:
         result["nquads_mb"] = round(nquads.stat().st_size / 1e6, 1)
@@ -184,7 +254,7 @@ def bench_size(n: int, work: Path, *, seed: int, relations: int, build_timeout: 
     shutil.rmtree(work / f"raw-{n}", ignore_errors=True)
     record("rdflib", "rdflib parse + TriG",
            run_child("rdflib", str(nquads), str(work / f"rdflib-{n}.trig"), timeout=rdflib_timeout)
-           if built else skipped)
+           if built and "rdflib" not in skip else skipped)
     (work / f"rdflib-{n}.trig").unlink(missing_ok=True)
     nquads.unlink(missing_ok=True)
     shutil.rmtree(corpus, ignore_errors=True)
@@ -197,7 +267,8 @@ def table(results: list[dict]) -> str:
         n = res["articles"]
         quads = res["build_w1"].get("quads") or res["build_w2"].get("quads") or 0
         cases = [("build, 1 worker", res["build_w1"], n), ("build, 2 workers", res["build_w2"], n),
-                 ("rebuild, unchanged", res["rebuild_unchanged"], 0),
+                 ("build, Dask 2 workers", res["build_dask"], n),
+                 ("rebuild, unchanged", res["rebuild_unchanged"], 0), ("rebuild, 1 edited", res["rebuild_one"], 1),
                  (f"rebuild, {res['touched']} edited", res["rebuild_1pct"], res["touched"]),
                  ("rdflib parse + TriG", res["rdflib"], n), ("raw bulk load", res["raw_load"], n)]
         for name, r, done in cases:
@@ -222,7 +293,7 @@ def table(results: list[dict]) -> str:
 def ratios(res: dict) -> dict:
     """Time ratios; against a baseline that timed out the ratio is an upper bound (written "<x")."""
     out: dict[str, object] = {}
-    builds = [(k, res[k]) for k in ("build_w1", "build_w2") if not failed(res[k])]
+    builds = [(k, res[k]) for k in ("build_w1", "build_w2", "build_dask") if not failed(res[k])]
     if not builds:
         return out
     key, build = min(builds, key=lambda kv: kv[1]["seconds"])
@@ -232,8 +303,13 @@ def ratios(res: dict) -> dict:
             out[f"{key}/{name}"] = f"<{secs / other['seconds']:.2f}"
         elif not failed(other):
             out[f"{key}/{name}"] = round(secs / other["seconds"], 2)
-    if len(builds) == 2:
-        out["build_w2/build_w1"] = round(res["build_w2"]["seconds"] / res["build_w1"]["seconds"], 2)
+    done = dict(builds)
+    if "build_w1" in done and "build_w2" in done:
+        out["build_w2/build_w1"] = round(done["build_w2"]["seconds"] / done["build_w1"]["seconds"], 2)
+    if "build_dask" in done and "build_w2" in done:
+        out["build_dask/build_w2"] = round(done["build_dask"]["seconds"] / done["build_w2"]["seconds"], 2)
+    if not failed(res["rebuild_one"]) and "build_w2" in done:
+        out["rebuild_one/build_w2"] = round(res["rebuild_one"]["seconds"] / done["build_w2"]["seconds"], 4)
     return out
 
 
@@ -251,6 +327,8 @@ def main(argv: list[str] | None = None) -> None:
                         "address space of each measurement, GiB (default: 3/4 of the machine's memory); "
                         "a measurement that needs more fails and is reported as failed")
     parser.add_argument("--out", type=Path, default=OUT, help="JSON results file")
+    parser.add_argument("--skip", nargs="*", default=[], choices=["w1", "dask", "kill", "rdflib"],
+                        help="cases to leave out (the 2-worker build, rebuilds and raw load always run)")
     parser.add_argument("--child", nargs=2, metavar=("KIND", "ARGS"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -268,7 +346,8 @@ def main(argv: list[str] | None = None) -> None:
         for n in args.sizes:
             print(f"{n:,} articles", flush=True)
             results.append(bench_size(n, Path(tmp), seed=args.seed, relations=args.relations,
-                                      build_timeout=args.build_timeout, rdflib_timeout=args.rdflib_timeout))
+                                      build_timeout=args.build_timeout, rdflib_timeout=args.rdflib_timeout,
+                                      skip=tuple(args.skip)))
             args.out.parent.mkdir(parents=True, exist_ok=True)  # what is done so far, in case a later size fails
             args.out.write_text(json.dumps({"benchmark": "build", "partial": True, "results": results}, indent=2,
                                            ensure_ascii=False) + "\n", encoding="utf-8")

@@ -57,6 +57,11 @@ _EXPORTS: dict[str, str] = {
     "show": "kg.views",
     "export": "kg.exports",
     "event_rows": "kg.exports.events",
+    # drafting annotations
+    "draft_article": "kg.drafting.annotate",
+    "train": "kg.drafting.train",
+    "evaluate": "kg.drafting.evaluate",
+    "load_model": "kg.drafting.model",
     # errors
     "KGError": "kg.errors",
     # the vocabulary

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -83,6 +83,10 @@ class Ontology:
     roles: frozenset[str]
     figure_kinds: frozenset[str]
     acled_categories: frozenset[str]
+    disjoint_with: frozenset[tuple[str, str]] = frozenset()  # owl:disjointWith, both ways
+    #: Cue phrases for drafting: key (a term's local name, or an individual's ``skos:notation``) →
+    #: ``(language, phrase, inverse)``; ``inverse`` for ``kg:inverseCuePhrase``. See :meth:`cues_for`.
+    cues: dict[str, tuple[tuple[str, str, bool], ...]] = field(default_factory=dict)
 
     def __repr__(self) -> str:
         return f"Ontology({len(self.terms)} terms)"
@@ -126,13 +130,41 @@ class Ontology:
         >>> ont = load_ontology()
         >>> ont.allowed("commands", "Person", "ArmedGroup"), ont.allowed("hasRank", "Rank", "Person")
         (True, False)
+
+        A symmetric relation whose domain and range are the same union of classes joins two of one kind:
+        ``alsoKnownAs`` (actors or places) joins two actors or two places, never an actor to a city.
+
+        >>> ont.allowed("alsoKnownAs", "Country", "City"), ont.allowed("alsoKnownAs", "ArmedGroup", "City")
+        (True, False)
         """
         term = self.terms.get(relation)
         if term is None:
             return False
         fits = self._fits
+        if term.symmetric and len(term.domain) > 1 and term.domain == term.range:
+            return any(fits(subject_type, (c,)) and fits(object_type, (c,)) for c in term.domain)
         forward = fits(subject_type, term.domain) and fits(object_type, term.range)
         return forward or (term.symmetric and fits(object_type, term.domain) and fits(subject_type, term.range))
+
+    def disjoint(self, a: str, b: str) -> bool:
+        """Whether nothing can be both an ``a`` and a ``b`` (``owl:disjointWith`` between any of their classes).
+
+        >>> ont = load_ontology()
+        >>> ont.disjoint("Person", "MilitaryUnit"), ont.disjoint("City", "ArmedGroup"), ont.disjoint("Country", "Actor")
+        (True, True, False)
+        """
+        above_a, above_b = self.ancestors.get(a, frozenset()), self.ancestors.get(b, frozenset())
+        return any((x, y) in self.disjoint_with for x in above_a for y in above_b)
+
+    def cues_for(self, name: str, lang: str | None = None) -> tuple[tuple[str, bool], ...]:
+        """The cue phrases of a term (or qualifier notation), as ``(phrase, inverse)``, in one language or all.
+
+        >>> ("بإمرة", True) in load_ontology().cues_for("commands", "ar")
+        True
+        >>> load_ontology().cues_for("more-than", "en")[0]
+        ('more than', False)
+        """
+        return tuple((p, inv) for lg, p, inv in self.cues.get(name, ()) if lang is None or lg == lang)
 
     def _fits(self, name: str, classes: tuple[str, ...]) -> bool:
         return not classes or any(self.is_a(name, c) for c in classes)
@@ -289,6 +321,8 @@ def _load(directory: Path) -> Ontology:
     def below(root: str, kind: str) -> frozenset[str]:
         return frozenset(n for n, t in terms.items() if t.kind == kind and root in ancestors[n] and n != root)
 
+    disjoint = {(x, y) for subject, props in graph.items() if (x := _local(subject)) in terms
+                for o in props.get(_OWL + "disjointWith", []) if (y := _local(o)) in terms}
     actors = below("Actor", "class") | {"Actor"}
     places = below("Place", "class") | {"Place"}
     return Ontology(
@@ -301,7 +335,22 @@ def _load(directory: Path) -> Ontology:
         figure_kinds=frozenset(n for n, t in terms.items() if t.kind == "figure"),
         acled_categories=frozenset(n for n, (_i, _t, props) in raw.items() if n in terms and any(
             o.value == ACLED + "ActorCategories" for o in props.get(_SKOS + "inScheme", []))),
+        disjoint_with=frozenset(disjoint | {(y, x) for x, y in disjoint}),
+        cues=_cues(raw),
     )
+
+
+def _cues(raw: dict[str, tuple[str, set[str], dict[str, list[Any]]]]) -> dict[str, tuple[tuple[str, str, bool], ...]]:
+    """``kg:cuePhrase`` / ``kg:inverseCuePhrase`` literals by term name (or by ``skos:notation``)."""
+    found: dict[str, tuple[tuple[str, str, bool], ...]] = {}
+    for name, (_iri, _types, props) in raw.items():
+        cues = tuple((str(o.language or ""), str(o.value), inverse)
+                     for predicate, inverse in ((KG + "cuePhrase", False), (KG + "inverseCuePhrase", True))
+                     for o in props.get(predicate, []))
+        if cues:
+            notation = props.get(_SKOS + "notation")
+            found[str(notation[0].value) if notation else name] = cues
+    return found
 
 
 def _kind(name: str, types: set[str], ancestors: frozenset[str]) -> str | None:

@@ -327,6 +327,27 @@ def test_a_store_written_before_generations_is_read_and_converted(tmp_path: Path
         assert len(st) == n and BASE + "article/old" not in st.graphs()
 
 
+def test_an_article_with_very_many_mentions_is_capped(tmp_path: Path):
+    from kg.mapping.pipeline import MAX_MENTIONS
+
+    articles = tmp_path / "corpus" / "articles"
+    articles.mkdir(parents=True)
+    (articles / "big.txt").write_text("Haftar spoke. " + "the war " * (MAX_MENTIONS + 500), encoding="utf-8")
+    (articles / "big.yaml").write_text(
+        "article: {title: t, outlet: o, date: '2016-07', language: en}\n"
+        "entities:\n"
+        "  - {id: h, type: Person, mentions: [{text: Haftar}]}\n"
+        "  - {id: w, type: ArmedGroup, mentions: [{text: war, all: true}]}\n"
+        "relations:\n"
+        "  - {type: commands, subject: h, object: w}\n", encoding="utf-8")
+    store = GraphStore()
+    report = build([tmp_path / "corpus"], store=store)
+    assert report.ok, report.problems
+    assert any("only the first" in p.message and p.severity == "warning" for p in report.problems)
+    n = store.select("SELECT (COUNT(*) AS ?n) WHERE { ?m kg:denotes ?x }").rows[0][0]
+    assert int(n.value) == MAX_MENTIONS + 1  # type: ignore[union-attr]
+
+
 def test_stats_name_arabic_only_claimants_by_their_label():
     from kg.building.stats import store_stats
 

@@ -74,3 +74,14 @@ def test_shards_hold_the_whole_graph_after_an_incremental_build(tmp_path: Path):
         for path in sorted((tmp_path / "shards").glob("*.nq")):
             loaded.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
         assert len(loaded) == len(store)
+
+
+def test_shards_larger_than_a_segment_load_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    import kg.sparql.store as store_module
+
+    monkeypatch.setattr(store_module, "BULK_SEGMENT", 5000)  # far smaller than one shard
+    local = GraphStore()
+    assert build([DATA / "multi"], store=local).ok
+    with GraphStore(tmp_path / "store") as store:
+        assert build([DATA / "multi"], store=store, out=tmp_path / "shards").ok
+        assert sorted_nquads(store) == sorted_nquads(local)

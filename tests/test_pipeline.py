@@ -45,8 +45,12 @@ def _triples(nquads: str, predicate: str) -> set[tuple[str, str]]:
 
 
 def _label_of(nquads: str) -> dict[str, str]:
-    return {line.split(" ", 1)[0]: line.split('"')[1] for line in nquads.splitlines()
-            if "<http://www.w3.org/2000/01/rdf-schema#label>" in line}
+    """Each node's first label (a node whose names an alias annotation merged has several)."""
+    labels: dict[str, str] = {}
+    for line in nquads.splitlines():
+        if "<http://www.w3.org/2000/01/rdf-schema#label>" in line:
+            labels.setdefault(line.split(" ", 1)[0], line.split('"')[1])
+    return labels
 
 
 def test_a_foreign_relation_maps_by_its_argument_types():

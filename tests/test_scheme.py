@@ -119,7 +119,7 @@ def test_unknown_key_lists_the_valid_ones(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as exc:
         read_config(tmp_path)
     assert exc.value.hint == ("valid keys: base, registry, language, outlet, entities, relations, events, roles, "
-                              "attributes")
+                              "attributes, identity")
 
 
 def test_invalid_utf8_config(tmp_path: Path) -> None:

@@ -30,6 +30,7 @@ from kg.building.fingerprint import code_fingerprint, content_hash
 from kg.building.stats import store_stats
 from kg.building.summary import RECOMPUTE_ABOVE, Key, drop_nodes, keys_in_graphs, summarise, summary_graph
 from kg.errors import KGError
+from kg.mapping.identity import aliases_digest
 from kg.model import Problem
 from kg.reading.corpus import Corpus, open_corpus
 from kg.sparql.store import GraphStore, Shadow
@@ -78,7 +79,7 @@ def _plan(paths: Sequence[Path], store: GraphStore, force: bool, skip_invalid: b
     items: list[tuple[Corpus, Item]] = []
     owners: dict[str, Path | None] = {}
     for corpus in corpora:
-        corpus_hash = corpus.digest()
+        corpus_hash = corpus.digest() + aliases_digest(corpus)  # another article's aliases can change this one
         for files in corpus.files:
             iri = article_iri(files.id, corpus.config.base)
             if iri in owners:
@@ -226,10 +227,8 @@ def _load_articles(shadow: Shadow, plan: _Plan, executor: Executor, shards: Path
                 progress(done, total)
             if failed:
                 continue  # keep mapping, to report every problem; nothing more is loaded
-            if result.shard is not None:
-                with result.shard.open("rb") as f:
-                    while block := f.read(1 << 20):
-                        yield block
+            if result.shard is not None:  # one batch: a few MB, and whole lines (a segment must end at one)
+                yield result.shard.read_bytes()
             elif result.nquads:
                 yield result.nquads
 

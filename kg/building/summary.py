@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
-from kg.vocab import KG, PROV, RDF
+from kg.vocab import ID_BASE, KG, PROV, RDF
 
 if TYPE_CHECKING:
     from kg.sparql.store import GraphStore
@@ -156,6 +156,18 @@ def drop_nodes(keys: Iterable[Key], base: str) -> Iterator[str]:
         nodes = " ".join(f"<{summary_node(s, p, o, base)}>" for s, p, o in ordered[start:start + 1000])
         yield (f"DELETE {{ GRAPH <{graph}> {{ ?n ?x ?y }} }} "
                f"WHERE {{ VALUES ?n {{ {nodes} }} GRAPH <{graph}> {{ ?n ?x ?y }} }}")
+
+
+def refresh(store: GraphStore, base: str = ID_BASE) -> None:
+    """Recompute the summary graph of a store written by other means than a build (a build keeps it).
+
+    >>> from kg.sparql.store import GraphStore
+    >>> store = GraphStore()
+    >>> refresh(store)
+    >>> store.graphs()
+    []
+    """
+    store.update(refresh_update(summary_graph(base)))
 
 
 def is_summary_graph(iri: str) -> bool:

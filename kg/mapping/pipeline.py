@@ -1,9 +1,9 @@
 """One article from its files to RDF: read → check → resolve → map, the one function everything calls.
 
 :func:`process_article` is what ``kg check``, ``kg build``, its worker processes and a distributed executor run
-for each article. It is a pure function of the article's files and its corpus (configuration and registry):
-it reads every file once, maps the foreign scheme onto the ontology, checks the records, resolves the
-entities and writes the article graph as N-Quads lines.
+for each article. It is a pure function of the article's files and its corpus (configuration, registry and the
+alias relations of its articles): it reads every file once, maps the foreign scheme onto the ontology, checks
+the records, resolves the entities and writes the article graph as N-Quads lines.
 
 Without ``skip_invalid`` an article is all or nothing: one error and it has no graph, only problems. With it,
 every record that fails a check is left out (and whatever refers to it), listed in ``skipped``
@@ -67,8 +67,8 @@ def process_article(
     skip_invalid: bool = False,
 ) -> ArticleResult:
     """Read, check, resolve and map one article (never raises for a problem of the article's files)."""
+    from kg.mapping.identity import corpus_aliases, leave_out_pronouns, resolve_in_corpus
     from kg.mapping.rdf import article_to_quads
-    from kg.mapping.resolve import resolve_article
     from kg.ontology import load_ontology
     from kg.reading.corpus import read_article
     from kg.reading.scheme import apply_scheme
@@ -85,8 +85,10 @@ def process_article(
         event_types=ontology.event_types, roles=ontology.roles,
         symmetric=frozenset(n for n in ontology.relation_types if ontology.term(n).symmetric), is_a=ontology.is_a,
     )
+    article = leave_out_pronouns(article, pronouns=corpus.config.pronouns, merge_aliases=corpus.config.merge_aliases)
     registry_ids = corpus.registry.entries
-    found = article.problems
+    article, capped = cap_mentions(article, source)
+    found = (*article.problems, *capped)
     article = dataclasses.replace(article, problems=())
     findings = find_problems(article, ontology, registry_ids=registry_ids)
     problems = (*found, *(p for _, p in findings))
@@ -99,15 +101,45 @@ def process_article(
         problems = tuple(p for p in problems if not _is_error(p))
     base = corpus.config.base
     try:
-        resolved = resolve_article(article, corpus.registry, base=base, is_a=ontology.is_a)
+        resolved = resolve_in_corpus(article, corpus.config, corpus.registry, ontology,
+                                     aliases=corpus_aliases(corpus, ontology))
     except KGError as exc:  # kept for safety: the checks above report what resolution refuses
         problem = Problem(exc.file or source, exc.line, exc.message, exc.hint)
         if skip_invalid:
             return ArticleResult(problems=problems, skipped=(*skipped, problem))
         return ArticleResult(problems=(*problems, problem))
+    problems = (*problems, *resolved.problems)
     quads = article_to_quads(article, resolved, ontology, registry=corpus.registry, base=base,
                              content_hash=content_hash)
     return ArticleResult(problems=problems, nquads=nquads_text(quads), skipped=skipped)
+
+
+#: At most this many mentions of one entity are mapped: an annotation marking a common word ``all: true`` in a
+#: long text can otherwise make millions of them (and of quads); the rest are reported as a warning.
+MAX_MENTIONS = 10_000
+
+
+def cap_mentions(article: Article, source: str, limit: int = MAX_MENTIONS) -> tuple[Article, tuple[Problem, ...]]:
+    """The article with at most ``limit`` mentions an entity, and a warning for each entity cut.
+
+    >>> from kg.model import Mention, Span
+    >>> many = Entity("x", "Person", tuple(Mention((Span(i, i + 1),), "a") for i in range(5)))
+    >>> capped, warnings = cap_mentions(Article(id="a", text="aaaaa", entities=(many,)), "a.yaml", limit=2)
+    >>> len(capped.entities[0].mentions), warnings[0].severity
+    (2, 'warning')
+    """
+    if all(len(e.mentions) <= limit for e in article.entities):
+        return article, ()
+    warnings = []
+    entities = []
+    for entity in article.entities:
+        if len(entity.mentions) > limit:
+            warnings.append(Problem(source, entity.line, f"entity {entity.id!r} has {len(entity.mentions)} mentions; "
+                                    f"only the first {limit} are mapped",
+                                    "mark fewer of them (`all: true` on a common word?)", "warning"))
+            entity = dataclasses.replace(entity, mentions=entity.mentions[:limit])
+        entities.append(entity)
+    return dataclasses.replace(article, entities=tuple(entities)), tuple(warnings)
 
 
 def nquads_text(quads: Iterable[Quad]) -> str:
@@ -183,6 +215,7 @@ def _without(article: Article, bad: set[int], gone: dict[str, int | None], later
 def check_corpus(paths: Iterable[Path], *, ontology: Ontology | None = None) -> list[Problem]:
     """Every problem of every article of the given corpora (configuration errors included), as ``kg check``
     finds them: each article goes through :func:`process_article`, as in a build."""
+    from kg.drafting.markers import draft_warnings
     from kg.ontology import load_ontology
     from kg.reading.corpus import open_corpus
 
@@ -198,4 +231,5 @@ def check_corpus(paths: Iterable[Path], *, ontology: Ontology | None = None) -> 
         problems.extend(corpus.problems)
         for files in corpus.files:
             problems.extend(process_article(files, corpus, content_hash="", ontology=ontology).problems)
+            problems.extend(draft_warnings(files))  # drafts a person has not accepted yet (kg annotate)
     return problems

@@ -19,6 +19,11 @@ The model (documented with example queries in the README):
   annotator's ``kg:confidence`` (``xsd:decimal``) and ``kg:note``);
 * the direct triple of a symmetric relation (alliedWith, hostileTo, alsoKnownAs) is stored once, subject
   IRI < object IRI; each annotation of it (both directions included) keeps its own assertion and evidence;
+* an ``alsoKnownAs`` annotation whose two names resolve to one node (merged aliases, or one registry entry)
+  makes no self-loop: it is a ``kg:AliasAssertion`` ``{article}#assertion-{id}`` with ``kg:identifies`` the
+  node, ``kg:nameMention`` the mentions of both names, and the provenance of an assertion; the mentions of a
+  merged brat ``*`` set denote one node, and a set that is not merged becomes ``alsoKnownAs`` assertions
+  ``#assertion-equivalence-{n}-{k}`` between its first member and each other;
 * events are ``{article}#event-{id}`` with role properties, ``kg:place``, ``kg:date``, ``kg:evidence``
   (the trigger) and figures ``{article}#figure-{id}-{n}`` (``kg:figureKind``, ``kg:count``,
   ``kg:qualifier``, ``kg:casualtiesOf``, ``kg:claimant``, ``kg:evidence``, ``kg:quote``).
@@ -32,13 +37,13 @@ A relation or figure without a claimant is claimed by the outlet.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from pyoxigraph import Literal, NamedNode, Quad
 
-from kg.mapping.resolve import Registry, Resolved, claimant_iri, iri_segment
-from kg.model import Article, Mention, Span
+from kg.mapping.resolve import ALIAS, Registry, Resolved, claimant_iri, iri_segment
+from kg.model import Article, Mention, Relation, Span
 from kg.vocab import ACLED, DCT, EVENT_FLAGS, FLAGS, KG, PROV, RDF, RDFS, SCHEMA, SKOS, WD, XSD
 
 if TYPE_CHECKING:
@@ -186,9 +191,11 @@ class _Builder:
             if res.category == "quantity":
                 continue
             node = NamedNode(res.iri)
-            self.add(node, _TYPE, kg(entity.type))
+            if res.typed:
+                self.add(node, _TYPE, kg(entity.type))
+            if res.label:
+                self.add(node, _LABEL, self.text(res.label))
             if res.entry is None:
-                self.add(node, _LABEL, self.text(entity.text))
                 for kind, value in entity.external_ids:
                     if kind == "wikidata" and _QID.match(value):
                         self.add(node, kg("wikidata"), NamedNode(WD + value))
@@ -222,27 +229,63 @@ class _Builder:
             s, o = self.resolved[rel.subject].iri, self.resolved[rel.object].iri
             if rel.type in symmetric and o < s:
                 s, o = o, s
-            subject, obj, predicate = NamedNode(s), NamedNode(o), kg(rel.type)
-            if not rel.negated:
-                self.add(subject, predicate, obj)
             node = NamedNode(f"{self.iri}#assertion-{iri_segment(rel.id)}")
-            self.add(node, _TYPE, kg("Assertion"))
-            self.add(node, NamedNode(RDF + "subject"), subject)
-            self.add(node, NamedNode(RDF + "predicate"), predicate)
-            self.add(node, NamedNode(RDF + "object"), obj)
-            self.add(node, NamedNode(PROV + "wasDerivedFrom"), self.graph)
-            evidence = rel.evidence or self.default_evidence(rel.subject, rel.object)
-            if evidence is not None:
-                self.evidence(node, evidence)
-            self.add(node, kg("claimant"), self.claimant(rel.claimant))
-            if self.article.metadata.date:
-                self.add(node, kg("reportedOn"), date_literal(self.article.metadata.date))
-            if rel.date:
-                self.add(node, kg("date"), date_literal(rel.date))
-            for flag in FLAGS:
-                if getattr(rel, flag):
-                    self.add(node, kg(flag), Literal(True))
-            self.annotator(node, rel.confidence, rel.note)
+            if rel.type == ALIAS and s == o:
+                self.alias(node, NamedNode(s), (rel.subject, rel.object))
+            else:
+                self.assertion(node, NamedNode(s), kg(rel.type), NamedNode(o), negated=rel.negated)
+            self.provenance(node, rel, (rel.subject, rel.object))
+
+    def equivalences(self, allowed: Callable[[str, str], bool]) -> None:
+        """brat ``*`` sets whose members stay apart (merging off): alsoKnownAs assertions. A merged set needs no
+        record: its members' mentions denote one node (as an INCEpTION coreference chain's do)."""
+        for n, group in enumerate(self.article.equivalences, 1):
+            members = [x for x in group if x in self.resolved]
+            first = members[0] if members else None
+            if first is None:
+                continue
+            for k, other in enumerate(members[1:], 1):
+                s, o = sorted((self.resolved[first].iri, self.resolved[other].iri))
+                if s == o or not allowed(self.resolved[first].type, self.resolved[other].type):
+                    continue  # one node already, or an actor and a place (resolution reports it)
+                node = NamedNode(f"{self.iri}#assertion-equivalence-{n}-{k}")
+                self.assertion(node, NamedNode(s), kg(ALIAS), NamedNode(o), negated=False)
+                rel = Relation(f"equivalence-{n}-{k}", ALIAS, first, other)
+                self.provenance(node, rel, (first, other))
+
+    def alias(self, node: NamedNode, target: NamedNode, names: Iterable[str]) -> None:
+        """The record of an alias annotation whose names are one node: no self-loop, nothing lost."""
+        self.add(node, _TYPE, kg("AliasAssertion"))
+        self.add(node, kg("identifies"), target)
+        for x in names:
+            mention = self.first_mention(x)
+            if mention is not None:
+                self.add(node, kg("nameMention"), NamedNode(f"{self.iri}#char={mention.start},{mention.end}"))
+
+    def assertion(self, node: NamedNode, subject: NamedNode, predicate: NamedNode, obj: NamedNode, *,
+                  negated: bool) -> None:
+        if not negated:
+            self.add(subject, predicate, obj)
+        self.add(node, _TYPE, kg("Assertion"))
+        self.add(node, NamedNode(RDF + "subject"), subject)
+        self.add(node, NamedNode(RDF + "predicate"), predicate)
+        self.add(node, NamedNode(RDF + "object"), obj)
+
+    def provenance(self, node: NamedNode, rel: Relation, ends: tuple[str, str]) -> None:
+        """Article, evidence, quote, sentence, claimant, dates and flags of an assertion."""
+        self.add(node, NamedNode(PROV + "wasDerivedFrom"), self.graph)
+        evidence = rel.evidence or self.default_evidence(*ends)
+        if evidence is not None:
+            self.evidence(node, evidence)
+        self.add(node, kg("claimant"), self.claimant(rel.claimant))
+        if self.article.metadata.date:
+            self.add(node, kg("reportedOn"), date_literal(self.article.metadata.date))
+        if rel.date:
+            self.add(node, kg("date"), date_literal(rel.date))
+        for flag in FLAGS:
+            if getattr(rel, flag):
+                self.add(node, kg(flag), Literal(True))
+        self.annotator(node, rel.confidence, rel.note)
 
     def annotator(self, node: NamedNode, confidence: str | None, note: str | None) -> None:
         """What the annotator said of a claim: a confidence (``xsd:decimal``) and the note, verbatim."""
@@ -305,6 +348,7 @@ def article_to_quads(
     builder.entities()
     symmetric = frozenset(n for n in ontology.relation_types if ontology.term(n).symmetric)
     builder.relations(symmetric)
+    builder.equivalences(lambda a, b: ontology.allowed(ALIAS, a, b))
     builder.events()
     return list(dict.fromkeys(builder.quads))
 

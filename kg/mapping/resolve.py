@@ -1,38 +1,33 @@
 """Actor resolution: one IRI per actor, across articles and languages.
 
-Names are matched after normalisation (:func:`normalize_name`):
+Names are compared by their folded keys (:mod:`kg.mapping.names`: Arabic and English rules, clitics). The
+registry (``actors.yaml``) is indexed by the keys of its labels and aliases; :func:`resolve_article` maps each
+entity of an article to a node: its registry entry (named by id, external id or name, when the types agree),
+else a node keyed by its name's hash; alias annotations then merge names into one node.
 
-* Unicode NFKC (Arabic presentation forms become plain letters), case folding;
-* Arabic: diacritics (tashkil, U+064B–U+065F, U+0670) and tatweel removed; alef forms أ إ آ ٱ → ا;
-  ى → ي; ة → ه; ؤ → و; ئ → ي; bidi and zero-width marks removed;
-* punctuation becomes a space (apostrophes vanish: "Haftar's" → "haftars"); runs of spaces fold to one.
-
-Arabic words carry clitics. When a mention does not match as written, the resolver also tries it with
-a leading conjunction (و, ف) removed, then a leading preposition (ب, ل, ك; "لل" → "ال") removed, and
-every candidate with and without the definite article "ال" on its first word. Registry names are indexed
-with and without that article too. Only whole names are matched, never parts of names.
-
->>> normalize_name("سرايا الدفاع عن بنغازي") == normalize_name("سَرايا الدِّفاع عن بنغازى")
-True
->>> normalize_name("Haftar's  Forces")
-'haftars forces'
->>> sorted(name_keys("وبالجزيرة"))[:2]
-['الجزيره', 'بالجزيره']
+>>> reg = parse_registry({"actors": [{"id": "bdb", "type": "ArmedGroup", "labels": {"ar": "سرايا الدفاع عن بنغازي"}}]})
+>>> reg.find("وسَرايا الدِّفاع عن بنغازى").id
+'bdb'
 """
 
 from __future__ import annotations
 
-import hashlib
+import dataclasses
 import re
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-from urllib.parse import quote
+from typing import TYPE_CHECKING, Any
 
 from kg.errors import ConfigError, KGError, ResolveError
+from kg.mapping.names import iri_segment as iri_segment
+from kg.mapping.names import is_pronoun, slug
 from kg.model import Article, Entity, Problem
 from kg.network.names import lookup, name_keys, normalize_arabic, normalize_name  # noqa: F401
 from kg.network.names import without_article as _without_article
+
+if TYPE_CHECKING:
+    from kg.ontology import Ontology
 
 _REGISTRY_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,99}$")
 _QID = re.compile(r"^Q[1-9][0-9]*$")
@@ -252,65 +247,129 @@ def read_registry(path: Path | None, *, strict: bool = True, entity_types: froze
     return parse_registry(data, source=str(path), collect=None if strict else [], entity_types=entity_types)
 
 
-def slug(text: str) -> str:
-    """A short, deterministic, IRI-safe key for a name that has no registry id.
-
-    >>> slug("قوات حفتر") == slug("قوّات  حفتر")
-    True
-    >>> slug('a "<b>" \\n').startswith("h-")
-    True
-    """
-    digest = hashlib.sha1(normalize_name(text).encode("utf-8")).hexdigest()[:16]
-    return f"h-{digest}"
-
-
-def iri_segment(text: str) -> str:
-    """Percent-encode a file name or annotation id so it is always a valid IRI segment.
-
-    >>> iri_segment('a b"<>')
-    'a%20b%22%3C%3E'
-    """
-    return quote(text, safe="-_.~")
-
-
 @dataclass(frozen=True)
 class Resolved:
-    """The node an annotated entity denotes."""
+    """The node an annotated entity denotes.
+
+    ``label``: the name the entity gives its node in this article (``None`` when the registry names it, or
+    when the entity is only a pronoun); ``typed``: whether the article states the entity's type on the node
+    (not when it conflicts with the type the node already has).
+    """
 
     iri: str
     type: str
     category: str
     entry: RegistryEntry | None = None
+    label: str | None = None
+    typed: bool = True
+
+
+class Resolution(dict[str, Resolved]):
+    """Entity id → :class:`Resolved`, with the problems resolution found (``problems``, warnings)."""
+
+    problems: tuple[Problem, ...] = ()
+
+
+#: The relation whose annotations say that two names denote one node.
+ALIAS = "alsoKnownAs"
 
 
 def category_of(entity_type: str, is_a: Any) -> str:
-    """IRI category of a type: actor, place, source, rank, title or quantity (``is_a`` from the ontology)."""
-    for cat, root in (("actor", "Actor"), ("place", "Place"), ("source", "Source"), ("rank", "Rank"),
+    """IRI category of a type: place, actor, source, rank, title or quantity (``is_a`` from the ontology).
+
+    A country is a place and an actor: its IRI stays ``place/…``.
+    """
+    for cat, root in (("place", "Place"), ("actor", "Actor"), ("source", "Source"), ("rank", "Rank"),
                       ("title", "Title")):
         if is_a(entity_type, root):
             return cat
     return "quantity"
 
 
-def resolve_article(article: Article, registry: Registry, *, base: str, is_a: Any) -> dict[str, Resolved]:
-    """Map every entity id of an article to the node it denotes (a pure function)."""
-    resolved: dict[str, Resolved] = {}
-    for entity in article.entities:
-        resolved[entity.id] = _resolve_entity(entity, article, registry, base, is_a)
-    # brat `*` equivalences: all members take the registry node of any registered member, else the first's.
-    for group in article.equivalences:
-        members = [resolved[m] for m in group if m in resolved]
-        if not members:
-            continue
-        chosen = next((r for r in members if r.entry is not None), members[0])
-        for m in group:
-            if m in resolved:
-                resolved[m] = Resolved(chosen.iri, resolved[m].type, chosen.category, chosen.entry)
+def resolve_article(article: Article, registry: Registry, *, base: str, is_a: Any = None,
+                    ontology: Ontology | None = None, merge_aliases: bool = True,
+                    pronouns: Collection[str] = (), aliases: Mapping[str, str] | None = None,
+                    coreference: bool = True) -> Resolution:
+    """Map every entity id of an article to the node it denotes (a pure function of the article and registry).
+
+    A name matches a registry entry only when their types can be one thing (``ontology.disjoint``); a
+    mismatch is reported. With ``merge_aliases``, the ends of every brat ``*`` set and of every
+    ``alsoKnownAs`` relation (not negated, uncertain or intended) become one node: the registry entry of a
+    member, else its Wikidata id, else the first member of a ``*`` set (its head, as in an INCEpTION
+    coreference chain), else the smallest IRI of the names (so the choice does not depend on the order of the
+    relations); names whose types conflict, or that are two registry entries, stay apart (a warning). Every
+    merged name is kept as a label; ``pronouns`` (folded) are never labels. ``aliases`` maps the node of a
+    name to the node the corpus's alias relations merge it into (in any article). ``coreference=False``
+    merges by alias relations and equal names only: no ``*`` sets, and an entity's other mentions name nothing
+    else (what holds in every article, for the corpus's alias table).
+    """
+    if ontology is not None:
+        is_a, disjoint = ontology.is_a, ontology.disjoint
+    else:
+        def disjoint(a: str, b: str) -> bool:
+            return False
+    is_a = is_a or (lambda name, ancestor: name == ancestor)
+
+    def clash(a: str, b: str) -> bool:
+        return category_of(a, is_a) != category_of(b, is_a) or disjoint(a, b)
+
+    problems: list[Problem] = []
+    entities = {e.id: e for e in article.entities}
+    resolved = Resolution({e.id: _resolve_entity(e, article, registry, base, is_a, clash, pronouns, problems)
+                           for e in article.entities})
+    if merge_aliases:
+        for x, res in list(resolved.items()):
+            if aliases and res.iri in aliases:
+                resolved[x] = _aliased(res, aliases[res.iri], registry, base, is_a, clash)
+        _merge(article, registry, resolved, entities, clash, pronouns, problems, base, coreference)
+    else:
+        for a, b, line, what in _alias_links(article):
+            if (what.startswith("equivalence") and ontology is not None and a in entities and b in entities
+                    and not ontology.allowed(ALIAS, entities[a].type, entities[b].type)):
+                problems.append(_warn(article, line, f"{what} joins {a}, {_a(entities[a].type)}, and {b}, "
+                                      f"{_a(entities[b].type)}: an actor and a place are not one; not recorded",
+                                      "fix the types or the set"))
+    _single_types(article, resolved, entities, clash, problems)
+    for r in article.relations:
+        ends = (resolved.get(r.subject), resolved.get(r.object))
+        if r.type != ALIAS and r.subject != r.object and ends[0] and ends[1] and ends[0].iri == ends[1].iri:
+            problems.append(_warn(article, r.line, f"{r.id} ({r.type}) joins {r.subject} and {r.object}, which are "
+                                  "one node: it relates the node to itself", "check the alias annotations and "
+                                  "the registry, or the relation's arguments"))
+    resolved.problems = tuple(problems)
     return resolved
 
 
-def _resolve_entity(entity: Entity, article: Article, registry: Registry, base: str, is_a: Any) -> Resolved:
+def _aliased(res: Resolved, target: str, registry: Registry, base: str, is_a: Any,
+             clash: Callable[[str, str], bool]) -> Resolved:
+    """The entity moved to the node another article's alias annotation merges its name into."""
+    entry = registry.entries.get(target.rsplit("/", 1)[-1])
+    if entry is not None and f"{base}{category_of(entry.type, is_a)}/{entry.id}" != target:
+        entry = None
+    if entry is not None and clash(res.type, entry.type):
+        return res
+    label = None if entry is not None and res.label and registry.find(res.label) is entry else res.label
+    category = target[len(base):].split("/", 1)[0] if target.startswith(base) else res.category
+    return Resolved(target, res.type, category, entry, label=label, typed=res.typed)
+
+
+def _a(word: str) -> str:
+    """The word with its indefinite article: "an ArmedGroup", "a Person"."""
+    return f"{'an' if word[:1].lower() in 'aeiou' else 'a'} {word}"
+
+
+def _warn(article: Article, line: int | None, message: str, hint: str) -> Problem:
+    return Problem(article.source or article.id, line, message, hint, "warning")
+
+
+def _where(registry: Registry, entry: RegistryEntry) -> str:
+    return f"{registry.source or 'actors.yaml'}:{entry.line}" if entry.line else registry.source or "actors.yaml"
+
+
+def _resolve_entity(entity: Entity, article: Article, registry: Registry, base: str, is_a: Any,
+                    clash: Callable[[str, str], bool], pronouns: Collection[str], problems: list[Problem]) -> Resolved:
     category = category_of(entity.type, is_a)
+    name = next((m.text for m in entity.mentions if not is_pronoun(m.text, pronouns)), None)
     entry: RegistryEntry | None = None
     if entity.actor is not None:
         entry = registry.entries.get(entity.actor)
@@ -321,17 +380,122 @@ def _resolve_entity(entity: Entity, article: Article, registry: Registry, base: 
     for kind, value in entity.external_ids:
         if entry is None and kind in ("wikidata", "ucdp"):
             entry = registry.by_external(kind, value)
-    if entry is None:
-        for mention in entity.mentions:
-            entry = registry.find(mention.text)
-            if entry is not None:
-                break
-    if entry is not None:
+    if entry is not None:  # named by id: the registry's type holds
+        typed = not clash(entity.type, entry.type)
+        if not typed:
+            problems.append(_warn(article, entity.line, f"{entity.id} is {_a(entity.type)}, but registry entry "
+                                  f"{entry.id!r} ({_where(registry, entry)}) is {_a(entry.type)}: the node keeps "
+                                  f"the registry's type", "fix the entity's type or the registry's"))
         return Resolved(f"{base}{category_of(entry.type, is_a)}/{entry.id}", entity.type,
-                        category_of(entry.type, is_a), entry)
+                        category_of(entry.type, is_a), entry, typed=typed)
+    for mention in entity.mentions:
+        found = registry.find(mention.text)
+        if found is not None and clash(entity.type, found.type):
+            problems.append(_warn(
+                article, mention.line or entity.line,
+                f"{entity.id} {mention.text!r} is {_a(entity.type)}, but the registry entry with that name, "
+                f"{found.id!r} ({_where(registry, found)}), is {_a(found.type)}: the types conflict, so it is "
+                "not that entry", "fix the entity's type, or name its entry with `actor:` (YAML)"))
+        elif found is not None:
+            return Resolved(f"{base}{category_of(found.type, is_a)}/{found.id}", entity.type,
+                            category_of(found.type, is_a), found)
     qid = next((v for k, v in entity.external_ids if k == "wikidata" and _QID.match(v)), None)
-    key = f"wd-{qid}" if qid else slug(entity.text or entity.id)
-    return Resolved(f"{base}{category}/{key}", entity.type, category, None)
+    if qid:
+        key = f"wd-{qid}"
+    elif name is None and entity.mentions:  # only pronouns: no name to share; it takes its alias's node
+        key = slug(f"pronoun {article.id} {entity.id}")
+    else:
+        key = slug(name or entity.text or entity.id)
+    return Resolved(f"{base}{category}/{key}", entity.type, category, None, label=name)
+
+
+def _alias_links(article: Article, coreference: bool = True) -> Iterator[tuple[str, str, int | None, str]]:
+    """(a, b, line, what) for every pair of ids an annotation says are one: ``*`` sets, alias relations."""
+    lines = {e.id: e.line for e in article.entities}
+    for n, group in enumerate(article.equivalences if coreference else (), 1):
+        for other in group[1:]:
+            yield group[0], other, lines.get(group[0]), f"equivalence set {n} ({' '.join(group)})"
+    for r in article.relations:
+        if r.type == ALIAS and not (r.negated or r.uncertain or r.intended):
+            yield r.subject, r.object, r.line, f"{r.id} ({ALIAS})"
+
+
+def _merge(article: Article, registry: Registry, resolved: Resolution, entities: dict[str, Entity],
+           clash: Callable[[str, str], bool], pronouns: Collection[str], problems: list[Problem], base: str,
+           coreference: bool) -> None:
+    parent = {x: x for x in resolved}
+
+    def root(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    members = {x: [x] for x in resolved}  # root → its group
+    same: dict[str, str] = {}  # names that are one node already (one registry entry, one folded name)
+    links = [(same.setdefault(res.iri, x), x, entities[x].line, "") for x, res in resolved.items()]
+    if coreference:  # an entity's other names (an INCEpTION chain read as one entity) are its names too
+        links += [(same.setdefault(node, x), x, entities[x].line, "") for x, res in resolved.items()
+                  if res.entry is None and res.label is not None
+                  for node in {f"{base}{res.category}/{slug(m.text)}" for m in entities[x].mentions
+                               if not is_pronoun(m.text, pronouns)} - {res.iri}]
+    for a, b, line, what in [*links, *_alias_links(article, coreference)]:
+        if a not in resolved or b not in resolved or root(a) == root(b):
+            continue
+        ra, rb = root(a), root(b)
+        group_a, group_b = members[ra], members[rb]
+        reason = next((f"{x} is {_a(entities[x].type)} (line {entities[x].line}) and {y} "
+                       f"{_a(entities[y].type)} (line {entities[y].line})" for x in group_a for y in group_b
+                       if clash(entities[x].type, entities[y].type)), None)
+        entries = {e.id for x in group_a + group_b if (e := resolved[x].entry) is not None}
+        if reason is None and len(entries) > 1:
+            reason = f"they are the registry entries {' and '.join(map(repr, sorted(entries)))}"
+        if reason is not None and what:
+            problems.append(_warn(article, line, f"{what} says {a} and {b} are one, but {reason}: they stay "
+                                  "apart", "fix the types, the alias annotation, or the registry"))
+        if reason is None:
+            parent[rb] = ra
+            members[ra] += members.pop(rb)
+    # a chain's head: a brat * set's first member, or an entity with several names (INCEpTION reads a chain so)
+    heads = [g[0] for g in article.equivalences] if coreference else []
+    heads += [x for x, e in entities.items() if coreference and len({normalize_name(m.text) for m in e.mentions
+                                                                     if not is_pronoun(m.text, pronouns)}) > 1]
+    for group in members.values():
+        if len(group) < 2:
+            continue
+        nodes = [resolved[x] for x in group]
+        chosen = (next((r for r in nodes if r.entry is not None), None)
+                  or next((r for r in nodes if "/wd-Q" in r.iri), None)
+                  or next((resolved[h] for h in heads if h in group and resolved[h].label is not None), None)
+                  or min((r for r in nodes if r.label is not None), key=lambda r: r.iri, default=None)
+                  or min(nodes, key=lambda r: r.iri))
+        for x in group:
+            own = resolved[x]
+            name = next((m.text for m in entities[x].mentions if not is_pronoun(m.text, pronouns)), None)
+            if chosen.entry is not None and name is not None and registry.find(name) is chosen.entry:
+                name = None  # the registry already names the node so
+            resolved[x] = Resolved(chosen.iri, own.type, chosen.category, chosen.entry, label=name,
+                                   typed=own.typed and (chosen.entry is None or not clash(own.type, chosen.entry.type)))
+
+
+def _single_types(article: Article, resolved: Resolution, entities: dict[str, Entity],
+                  clash: Callable[[str, str], bool], problems: list[Problem]) -> None:
+    """One node, one kind: an entity whose type conflicts with an earlier one's on the same node is reported
+    with both lines, and its type is not stated."""
+    first: dict[str, str] = {}
+    for x, res in resolved.items():
+        if not res.typed:
+            continue
+        if res.iri not in first:
+            first[res.iri] = x
+            continue
+        y = first[res.iri]
+        if clash(entities[y].type, entities[x].type):
+            e, f = entities[y], entities[x]
+            problems.append(_warn(article, f.line, f"{f.id} {f.text!r} is {_a(f.type)} but denotes the node of "
+                                  f"{e.id} {e.text!r}, {_a(e.type)} (line {e.line}): the node keeps {e.type}",
+                                  "fix one of the two types, or tell the names apart"))
+            resolved[x] = dataclasses.replace(res, typed=False)
 
 
 def claimant_iri(name: str, registry: Registry, *, base: str, is_a: Any) -> tuple[str, RegistryEntry | None]:

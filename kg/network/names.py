@@ -10,7 +10,9 @@ Names are matched after normalisation (:func:`normalize_name`):
 * Unicode NFKC (Arabic presentation forms become plain letters), case folding;
 * Arabic: diacritics (tashkil, U+064B–U+065F, U+0670) and tatweel removed; alef forms أ إ آ ٱ → ا;
   ى → ي; ة → ه; ؤ → و; ئ → ي; bidi and zero-width marks removed;
-* punctuation becomes a space (apostrophes vanish: "Haftar's" → "haftars"); runs of spaces fold to one.
+* English: a possessive 's is dropped ("Haftar's forces" → "haftar forces"), and so is a leading "the"
+  ("The Islamic State" → "islamic state");
+* punctuation becomes a space (other apostrophes vanish: "forces'" → "forces"); runs of spaces fold to one.
 
 Arabic words carry clitics. When a name does not match as written, the resolver also tries it with a
 leading conjunction (و, ف) removed, then a leading preposition (ب, ل, ك; "لل" → "ال") removed, and every
@@ -20,7 +22,9 @@ indexed with and without that article too.
 >>> normalize_name("سرايا الدفاع عن بنغازي") == normalize_name("سَرايا الدِّفاع عن بنغازى")
 True
 >>> normalize_name("Haftar's  Forces")
-'haftars forces'
+'haftar forces'
+>>> normalize_name("the Islamic State of Iraq and the Levant") == normalize_name("Islamic State of Iraq and the Levant")
+True
 >>> sorted(name_keys("وبالجزيرة"))[:2]
 ['الجزيره', 'بالجزيره']
 >>> index = name_index([("actor/lna", ["Libyan National Army", "الجيش الوطني الليبي"], ["LNA", "قوات حفتر"])])
@@ -43,6 +47,8 @@ _ARABIC_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640
 _INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff\u061c]")
 _FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ؤ": "و", "ئ": "ي"})
 _APOSTROPHES = re.compile("['’ʼ`´]")
+_POSSESSIVE = re.compile(r"(?<=\w)['’ʼ`´]s\b")
+_LEADING_THE = "the "
 _PUNCT = re.compile(r"[^\w\s]|_")
 _SPACES = re.compile(r"\s+")
 _CONJUNCTIONS = ("و", "ف")
@@ -62,10 +68,15 @@ def normalize_arabic(text: str) -> str:
 
 
 def normalize_name(text: str) -> str:
-    """The matching key of a name: Arabic folded, case folded, punctuation and spacing folded."""
-    text = normalize_arabic(text).casefold()
-    text = _PUNCT.sub(" ", _APOSTROPHES.sub("", text))
-    return _SPACES.sub(" ", text).strip()
+    """The matching key of a name: Arabic folded, case folded, possessive and a leading "the" dropped,
+    punctuation and spacing folded.
+
+    >>> normalize_name("The  U.S.-led Coalition's"), normalize_name("the")
+    ('u s led coalition', 'the')
+    """
+    text = _POSSESSIVE.sub("", normalize_arabic(text).casefold())
+    text = _SPACES.sub(" ", _PUNCT.sub(" ", _APOSTROPHES.sub("", text))).strip()
+    return text[len(_LEADING_THE):] if text.startswith(_LEADING_THE) else text
 
 
 def without_article(key: str) -> str:

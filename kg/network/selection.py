@@ -173,7 +173,7 @@ def node_types(selection: Selection, ontology: Ontology) -> set[str]:
     if selection.actor_types is not None:  # place classes may be named too: then those places are kept
         names = check_names(selection.actor_types, ontology.entity_types, "actor type")
         types = _closure(names, ontology.actor_types | ontology.place_types, ontology)
-    if selection.include_places and not types & ontology.place_types:
+    if selection.include_places and not (types & ontology.place_types) - ontology.actor_types:  # countries are both
         types |= set(ontology.place_types)
     return types
 

@@ -39,7 +39,8 @@ DEFAULT_BASE = "https://w3id.org/kg/id/"
 FLAGS = ("negated", "uncertain", "former", "intended")
 
 _TABLES = ("entities", "relations", "events", "roles", "attributes")
-_TOP_KEYS = ("base", "registry", "language", "outlet", *_TABLES)
+_TOP_KEYS = ("base", "registry", "language", "outlet", *_TABLES, "identity")
+_IDENTITY_KEYS = ("merge_aliases", "pronouns")
 _IRI_CHAR = r"[^\s<>\"{}|\\^`]"
 _BASE = re.compile(rf"(?:https?://[^\s<>\"{{}}|\\^`/]+(?:/{_IRI_CHAR}*)?|urn:[A-Za-z0-9][A-Za-z0-9-]*:{_IRI_CHAR}+)[/#]")
 _LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
@@ -101,6 +102,8 @@ class CorpusConfig:
     events: Mapping[str, EventMap] = field(default_factory=dict)
     roles: Mapping[str, str] = field(default_factory=dict)  # role renames for every event type
     attributes: Mapping[str, str] = field(default_factory=dict)  # brat attribute (or name=value) → flag
+    merge_aliases: bool = True  # [identity]: alias annotations make one node of their ends
+    pronouns: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # language → pronouns (replaces kg's)
 
 
 # -- reading kg.toml -------------------------------------------------------------------------------
@@ -202,6 +205,24 @@ def _strings(toml: _Toml, data: dict[str, Any], name: str) -> Mapping[str, str]:
     return MappingProxyType({k: toml.string(v, (name, k)) for k, v in table.items()})
 
 
+def _identity(toml: _Toml, data: dict[str, Any]) -> tuple[bool, Mapping[str, tuple[str, ...]]]:
+    """``[identity]``: ``merge_aliases`` (true or false) and ``pronouns`` (language → list of words)."""
+    table = toml.table(data.get("identity", {}), ("identity",))
+    toml.known(table, _IDENTITY_KEYS, ("identity",))
+    merge = table.get("merge_aliases", True)
+    if not isinstance(merge, bool):
+        raise toml.error("identity.merge_aliases must be true or false", ("identity", "merge_aliases"))
+    pronouns: dict[str, tuple[str, ...]] = {}
+    for lang, words in toml.table(table.get("pronouns", {}), ("identity", "pronouns")).items():
+        keys = ("identity", "pronouns", lang)
+        if not _LANGUAGE.fullmatch(lang):
+            raise toml.error(f"identity.pronouns: {lang!r} is not a language tag", keys, 'e.g. en = ["we", "he"]')
+        if not isinstance(words, list):
+            raise toml.error(f"identity.pronouns.{lang} must be a list of words", keys, 'e.g. en = ["we", "he"]')
+        pronouns[lang.lower()] = tuple(toml.string(w, keys) for w in words)
+    return merge, MappingProxyType(pronouns)
+
+
 def parse_config(toml_text: str, *, root: Path, source: Path | None = None) -> CorpusConfig:
     """Parse the text of a ``kg.toml`` (paths in it are relative to ``root``).
 
@@ -247,6 +268,7 @@ def parse_config(toml_text: str, *, root: Path, source: Path | None = None) -> C
                              f"use one of: {', '.join(FLAGS)} (or \"\" to ignore the attribute)")
     relations = toml.table(data.get("relations", {}), ("relations",))
     events = toml.table(data.get("events", {}), ("events",))
+    merge_aliases, pronouns = _identity(toml, data)
     return CorpusConfig(
         root=root,
         base=base,
@@ -258,6 +280,8 @@ def parse_config(toml_text: str, *, root: Path, source: Path | None = None) -> C
         events=MappingProxyType({k: _event_map(toml, k, v) for k, v in events.items()}),
         roles=_strings(toml, data, "roles"),
         attributes=attributes,
+        merge_aliases=merge_aliases,
+        pronouns=pronouns,
     )
 
 

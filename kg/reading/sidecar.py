@@ -61,6 +61,8 @@ _ITEM_KEYS = {
                  "uncertain", "confidence", "note"),
     "a figure": ("kind", "count", "qualifier", "of", "claimant", "evidence"),
 }
+for _what in ("an entity", "a relation", "an event"):  # kg annotate's draft marker (kg.drafting.markers):
+    _ITEM_KEYS[_what] += ("draft",)                     # kg check warns on it; the reader passes it by
 
 
 class _Map(dict[str, Any]):

@@ -211,6 +211,13 @@ class GraphStore(Source):
         except (OSError, SyntaxError) as exc:
             raise StoreError(f"writing to the store failed, nothing was changed: {exc}") from None
 
+    def update(self, sparql: str) -> None:
+        """Run a SPARQL update on the store, in one transaction."""
+        try:
+            self.store.update(sparql)
+        except (OSError, SyntaxError) as exc:
+            raise StoreError(f"updating the store failed, nothing was changed: {exc}") from None
+
     def replace_in_chunks(self, chunks: Sequence[Path], *, drop: Iterable[str]) -> None:
         """Replace large sets of graphs: drop them in one transaction, then load N-Quads chunk files.
 

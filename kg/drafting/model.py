@@ -1,0 +1,96 @@
+"""A drafting model: a folder with one entity recogniser per language, the relation classifier and the report.
+
+```
+MODEL/
+  report.json      what it was trained on (corpora, article ids and hashes), sizes, settings, held-out scores,
+                   and the per-type held-out precision that drafts carry as their confidence
+  ner-ar/          spaCy pipeline (blank "ar" + ner), one folder per language of the corpora
+  relations.json   the relation classifier's weights (plain JSON, no pickle)
+```
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kg.drafting.relations import RelationModel
+from kg.errors import KGError
+
+REPORT = "report.json"
+RELATIONS = "relations.json"
+FORMAT = "kg-drafting-model/1"
+
+
+@dataclass
+class Model:
+    """A loaded model. Recognisers load on first use (spaCy is imported only then)."""
+
+    folder: Path | None
+    report: dict[str, Any]
+    relations: RelationModel | None = None
+    recognisers: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def languages(self) -> list[str]:
+        return list(self.report.get("languages", {}))
+
+    def recogniser(self, lang: str) -> Any | None:
+        """The recogniser of a language (or of the model's only language), or None."""
+        if lang not in self.recognisers and self.folder is not None:
+            langs = self.languages
+            chosen = lang if lang in langs else (langs[0] if len(langs) == 1 else None)
+            if chosen is not None and (self.folder / f"ner-{chosen}").is_dir():
+                from kg.drafting.ner import load
+
+                self.recognisers[lang] = load(self.folder / f"ner-{chosen}")
+        return self.recognisers.get(lang)
+
+    def entities(self, text: str, lang: str) -> list[tuple[int, int, str]]:
+        from kg.drafting.ner import predict
+
+        nlp = self.recogniser(lang)
+        return predict(nlp, text) if nlp is not None else []
+
+    def confidence(self, kind: str, name: str, default: float = 0.5) -> float:
+        """The held-out precision of an entity or relation type, as the confidence of its drafts."""
+        value = self.report.get("confidence", {}).get(kind, {}).get(name)
+        return float(value) if value is not None else default
+
+
+def save_model(model: Model, folder: Path) -> None:
+    """Write the model folder (the recognisers must be in ``model.recognisers``)."""
+    if folder.exists() and any(folder.iterdir()) and not (folder / REPORT).is_file():
+        raise KGError(f"{folder} exists and is not a kg model folder",
+                      hint="choose another -o, or remove that folder first")
+    folder.mkdir(parents=True, exist_ok=True)
+    from kg.drafting.ner import save
+
+    for lang, nlp in model.recognisers.items():
+        save(nlp, folder / f"ner-{lang}")
+    if model.relations is not None:
+        (folder / RELATIONS).write_text(json.dumps(model.relations.to_json()), encoding="utf-8")
+    elif (folder / RELATIONS).exists():
+        (folder / RELATIONS).unlink()
+    (folder / REPORT).write_text(json.dumps(model.report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    model.folder = folder
+
+
+def load_model(folder: Path) -> Model:
+    """Open a model folder written by ``kg train``."""
+    report_path = folder / REPORT
+    if not report_path.is_file():
+        raise KGError(f"{folder} is not a kg model (no {REPORT})", hint="train one with: kg train CORPUS -o MODEL")
+    try:
+        report = json.loads(report_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise KGError(f"cannot read {report_path}: {exc}", hint="train the model again") from None
+    if report.get("format") != FORMAT:
+        raise KGError(f"{folder} was written by another version of kg ({report.get('format')!r})",
+                      hint="train the model again with this kg")
+    relations = None
+    if (folder / RELATIONS).is_file():
+        relations = RelationModel.from_json(json.loads((folder / RELATIONS).read_text(encoding="utf-8")))
+    return Model(folder, report, relations)

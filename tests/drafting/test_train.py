@@ -1,0 +1,94 @@
+"""`kg train`, `kg annotate --model` and `kg evaluate` on a small part of NewsFANE Gold and the fixtures."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from kg.cli import app
+from kg.drafting.model import load_model
+
+DATA = Path(__file__).parents[1] / "data"
+NEWSFANE = DATA / "newsfane_small"
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("model") / "m"
+    result = runner.invoke(app, ["train", str(NEWSFANE), "-o", str(out), "--epochs", "6", "--holdout", "0.25"])
+    assert result.exit_code == 0, result.output
+    assert "held-out entities: P" in result.stdout
+    return out
+
+
+@pytest.mark.slow
+def test_the_model_folder_holds_its_report(tiny_model: Path):
+    report = json.loads((tiny_model / "report.json").read_text(encoding="utf-8"))
+    assert report["format"] == "kg-drafting-model/1"
+    articles = report["corpora"][0]["articles"]
+    assert len(articles) == 12 and all(len(a["sha256"]) == 64 for a in articles)
+    assert sum(a["heldout"] for a in articles) == 3 == report["sizes"]["heldout"]
+    assert report["sizes"]["training"] == 9 and report["sizes"]["entities"] > 300
+    assert report["languages"]["ar"]["labels"] and "Person" in report["languages"]["ar"]["labels"]
+    assert "Group" not in report["languages"]["ar"]["labels"]  # mapped to "" in kg.toml: left out
+    scores = report["scores"]["entities"]
+    assert scores["exact"]["all"]["gold"] > 50 and 0 <= scores["exact"]["all"]["f1"] <= 1
+    assert scores["overlap"]["all"]["f1"] >= scores["exact"]["all"]["f1"]
+    assert (tiny_model / "ner-ar" / "meta.json").is_file()
+    model = load_model(tiny_model)
+    assert 0 < max(model.confidence("entities", t, -1) for t in ("City", "Country", "Person")) <= 1
+
+
+@pytest.mark.slow
+def test_annotate_with_the_model_drafts_new_names(tiny_model: Path, tmp_path: Path):
+    article = tmp_path / "a.txt"
+    shutil.copy(NEWSFANE / "articles" / "0011.txt", article)
+    result = runner.invoke(app, ["annotate", str(article), "--model", str(tiny_model)])
+    assert result.exit_code == 0, result.output
+    data = yaml.safe_load(result.stdout)
+    text = article.read_text(encoding="utf-8")
+    model_entities = [e for e in data["entities"] if e["draft"]["by"] == "model"]
+    assert model_entities
+    for e in model_entities:
+        for m in e["mentions"]:
+            assert text[m["at"][0]:m["at"][1]] == m["text"]
+
+
+@pytest.mark.slow
+def test_evaluate_prints_a_table_and_json(tiny_model: Path):
+    table = runner.invoke(app, ["evaluate", str(NEWSFANE), "--model", str(tiny_model)])
+    assert table.exit_code == 0, table.output
+    assert "entities (exact spans" in table.stdout and "Person+Organization+Place" in table.stdout
+    result = runner.invoke(app, ["evaluate", str(NEWSFANE), "--model", str(tiny_model), "--format", "json"])
+    data = json.loads(result.stdout)
+    assert data["articles"] == 12 and data["entities"]["exact"]["Person"]["gold"] > 0
+    assert data["words_per_second"] > 0
+
+
+@pytest.mark.slow
+def test_cross_validation_on_the_multi_article_fixture():
+    result = runner.invoke(app, ["evaluate", str(DATA / "multi"), str(Path(__file__).parents[2] / "seeds"),
+                                 "--folds", "2", "--epochs", "2", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["folds"] == 2 and data["articles"] == 5
+    assert data["relations"]["all"]["gold"] == 63
+    assert data["relations_rules_only"]["all"]["precision"] > 0.3
+
+
+def test_evaluate_needs_a_model_or_folds():
+    result = runner.invoke(app, ["evaluate", str(DATA / "multi")])
+    assert result.exit_code == 1 and "--model" in result.stderr and "--folds" in result.stderr
+
+
+def test_train_says_what_is_missing(tmp_path: Path):
+    (tmp_path / "articles").mkdir()
+    (tmp_path / "articles" / "a.txt").write_text("نص بلا تعليقات", encoding="utf-8")
+    result = runner.invoke(app, ["train", str(tmp_path), "-o", str(tmp_path / "m")])
+    assert result.exit_code == 1 and "no entity annotations" in result.stderr
