@@ -48,6 +48,21 @@ def valid_decimal(value: str) -> bool:
     return _DECIMAL.fullmatch(value) is not None
 
 
+def degrees(value: object, limit: int) -> float | None:
+    """A latitude (``limit`` 90) or longitude (180) in decimal degrees; ``None`` when absent, NaN when invalid.
+
+    >>> degrees("32.1", 90), degrees(None, 90), degrees(200, 180) != degrees(200, 180)
+    (32.1, None, True)
+    """
+    if value is None:
+        return None
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return float("nan")
+    return number if -limit <= number <= limit else float("nan")
+
+
 @dataclass(frozen=True, order=True)
 class Span:
     """A half-open range ``[start, end)`` of code points."""

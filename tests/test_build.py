@@ -357,3 +357,27 @@ def test_stats_name_arabic_only_claimants_by_their_label():
         "<https://w3id.org/kg/id/source/h-1> .\n"
         '<https://w3id.org/kg/id/source/h-1> <http://www.w3.org/2000/01/rdf-schema#label> "مصادر محلية"@ar .\n')})
     assert store_stats(store)["claims_by_claimant"] == {"مصادر محلية": 1}
+
+
+def test_build_tells_each_stage_after_mapping(tmp_path: Path):
+    stages: list[str] = []
+    with GraphStore(tmp_path / "store") as store:
+        assert build([DATA / "multi"], store=store, stage=stages.append).ok
+    assert stages == ["writing the registry and the relation summary", "compacting and swapping in the new store",
+                      "counting"]
+
+
+def test_build_summary_shows_the_top_claimants_and_verbose_all(tmp_path: Path):
+    from kg.building.stats import render_stats
+
+    stats = {"claims_by_claimant": {f"source {i}": 10 - i for i in range(8)}}
+    short = render_stats(stats, top=5)
+    assert "source 4" in short and "source 5" not in short and "… and 3 more claimants" in short
+    assert "source 7" in render_stats(stats)
+    runner = CliRunner()
+    store = str(tmp_path / "store")
+    quiet = runner.invoke(app, ["build", str(DATA / "multi"), "--store", store])
+    loud = runner.invoke(app, ["build", str(DATA / "multi"), "--store", store, "--force", "--verbose"])
+    assert quiet.exit_code == 0 and loud.exit_code == 0
+    assert "more claimants" not in loud.stdout
+    assert len(quiet.stdout.splitlines()) <= len(loud.stdout.splitlines())

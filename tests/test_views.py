@@ -651,3 +651,22 @@ def test_notebook_iframe_draws(browser: Any, seed_network: Any, tmp_path: Path) 
     assert counts == [seed_network.number_of_nodes(), seed_network.number_of_edges()]
     assert log.console_errors == [] and log.page_errors == []
     assert log.foreign_requests(host.resolve().as_uri()) == []
+
+
+def test_view_command_takes_top_renderer_and_corpus_texts(tmp_path: Path, seed_store_dir: Path):
+    import shutil
+
+    from typer.testing import CliRunner
+
+    from kg.cli import app
+
+    store = tmp_path / "store"
+    shutil.copytree(seed_store_dir, store, symlinks=True)
+    out = tmp_path / "v.html"
+    seeds = Path(__file__).resolve().parent.parent / "seeds"
+    result = CliRunner().invoke(app, ["view", "--store", str(store), "--top", "5", "--renderer", "webgl",
+                                      "--corpus", str(seeds), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "wrote" in result.stdout and ": 5 actors" in result.stdout
+    bad = CliRunner().invoke(app, ["view", "--store", str(store), "--renderer", "canvas", "-o", str(out)])
+    assert bad.exit_code == 1 and "unknown renderer" in bad.stderr

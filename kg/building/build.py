@@ -36,6 +36,8 @@ from kg.reading.corpus import Corpus, open_corpus
 from kg.sparql.store import GraphStore, Shadow
 
 Progress = Callable[[int, int], None]
+#: Told the name of each stage after mapping (writing, summarising, compacting, counting), for long builds.
+Stage = Callable[[str], None]
 
 #: Articles mapped together in one task (and one shard).
 BATCH = 64
@@ -120,6 +122,7 @@ def build(
     allow_empty: bool = False,
     progress: Progress | None = None,
     skip_invalid: bool = False,
+    stage: Stage | None = None,
 ) -> BuildReport:
     """Build the corpora into ``store`` (and write ``out`` when given); all or nothing.
 
@@ -127,6 +130,7 @@ def build(
     (``.trig``, ``.nq``, …), or a folder (a path without a suffix, or an existing folder) that receives the
     whole graph as N-Quads shards (articles, registry and relation summary) for any server's bulk loader;
     every article is then mapped, as with ``force``.
+    ``progress`` is told how many articles are mapped; ``stage`` the name of each later stage.
     Returns a report; when it has errors, the store is unchanged. With ``skip_invalid``, every record that
     fails a check is left out and listed in ``BuildReport.skipped``, and the rest is built.
     """
@@ -149,7 +153,8 @@ def build(
         if shard_dir is not None:
             prepare_shard_folder(shard_dir)
         try:
-            report = _build_locked(plan, store, executor, force=force, shards=shard_dir, progress=progress)
+            report = _build_locked(plan, store, executor, force=force, shards=shard_dir, progress=progress,
+                                       stage=stage or (lambda _: None))
         finally:
             if shard_dir is not None and not keep_shards:
                 import shutil
@@ -161,7 +166,7 @@ def build(
 
 
 def _build_locked(plan: _Plan, store: GraphStore, executor: Executor, *, force: bool, shards: Path | None,
-                  progress: Progress | None) -> BuildReport:
+                  progress: Progress | None, stage: Stage) -> BuildReport:
     from kg.building.shards import write_registry_and_summary
 
     registries = _registry_graphs(plan.corpora)
@@ -185,15 +190,18 @@ def _build_locked(plan: _Plan, store: GraphStore, executor: Executor, *, force: 
         if any(p.severity == "error" for p in problems):
             shadow.discard()
             return BuildReport(articles=len(plan.items), problems=tuple(problems), skipped=tuple(skipped))
+        stage("writing the registry and the relation summary")
         shadow.bulk_load(_registry_nquads(registries))
         if base is not None:
             _update_summary(shadow, base, full, changed, [i.graph for _, i in plan.todo])
         if shards is not None:
             write_registry_and_summary(shards, shadow.view, registries, base)
+        stage("compacting and swapping in the new store")
         shadow.commit(optimize=full or len(plan.todo) > len(plan.items) // 10)
     except BaseException:
         shadow.discard()
         raise
+    stage("counting")
     return BuildReport(
         articles=len(plan.items), mapped=len(plan.todo), unchanged=len(plan.items) - len(plan.todo),
         removed=len(plan.removed), problems=tuple(problems), stats=store_stats(store), skipped=tuple(skipped),

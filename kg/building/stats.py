@@ -77,8 +77,10 @@ def store_stats(store: Source) -> dict[str, object]:
     }
 
 
-def render_stats(stats: dict[str, object]) -> str:
+def render_stats(stats: dict[str, object], *, top: int | None = None) -> str:
     """The statistics of :func:`store_stats` as aligned text lines (what ``kg stats`` prints).
+
+    ``top`` shows only that many claimants, with a line saying how many more there are.
 
     >>> print(render_stats({"articles": 1, "relations_by_type": {"commands": 2}}))  # doctest: +NORMALIZE_WHITESPACE
     articles           1
@@ -100,5 +102,9 @@ def render_stats(stats: dict[str, object]) -> str:
         counts = stats.get(key) or {}
         if counts:
             lines.append(f"{title}:")
-            lines.extend(f"  {name:<{width}}{n:>6}" for name, n in counts.items())  # type: ignore[attr-defined]
+            items = list(counts.items())  # type: ignore[attr-defined]
+            shown = items if top is None or key != "claims_by_claimant" else items[:top]
+            lines.extend(f"  {name:<{width}}{n:>6}" for name, n in shown)
+            if len(shown) < len(items):
+                lines.append(f"  … and {len(items) - len(shown)} more claimants (kg stats lists them all)")
     return "\n".join(lines)

@@ -33,6 +33,8 @@ def build(
                                               "from the store (an empty corpus).")] = False,
     memory: Annotated[bool, typer.Option("--memory", help="Build in memory only (with --out).")] = False,
     fmt: Annotated[str, typer.Option("--format", help="Summary format: table or json.")] = "table",
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="List every claimant in the summary "
+                                          "(default: the five with most claims).")] = False,
     skip_invalid: Annotated[bool, typer.Option("--skip-invalid", help="Leave out every annotation that fails a "
                                                "check, list it (FILE:LINE: reason) and build the rest; exit "
                                                f"{LEFT_OUT} when anything was left out.")] = False,
@@ -52,7 +54,8 @@ def build(
     target = GraphStore() if memory else open_store(store)
     with target:
         left_out = _build_into(target, corpus, out=out, workers=workers, dask=dask, force=force,
-                               allow_empty=allow_empty, fmt=fmt, skip_invalid=skip_invalid, report=report)
+                               allow_empty=allow_empty, fmt=fmt, skip_invalid=skip_invalid, report=report,
+                               verbose=verbose)
     if left_out:
         raise typer.Exit(LEFT_OUT)
 
@@ -63,7 +66,7 @@ LEFT_OUT = 3
 
 def _build_into(target: GraphStore, corpus: list[Path], *, out: Path | None, workers: int, dask: str | None,
                 force: bool, allow_empty: bool, fmt: str, skip_invalid: bool = False,
-                report: Path | None = None) -> int:
+                report: Path | None = None, verbose: bool = False) -> int:
     """Build, print the summary, and return how many annotations were left out."""
     from kg.building.build import build as run_build
     from kg.building.build import executor_for
@@ -82,11 +85,16 @@ def _build_into(target: GraphStore, corpus: list[Path], *, out: Path | None, wor
         if done == total:
             bar.__exit__(None, None, None)
 
+    def stage(name: str) -> None:
+        if bar is not None and sys.stderr.isatty():  # a long build: say what happens after the bar is full
+            typer.echo(f"{name} …", err=True)
+
     try:
         executor = executor_for(workers, dask)
         try:
             built = run_build(corpus, store=target, out=out, executor=executor, force=force,
-                              allow_empty=allow_empty, progress=progress, skip_invalid=skip_invalid)
+                              allow_empty=allow_empty, progress=progress, skip_invalid=skip_invalid,
+                              stage=stage)
         finally:
             close = getattr(executor, "close", None)
             if close is not None:
@@ -111,7 +119,7 @@ def _build_into(target: GraphStore, corpus: list[Path], *, out: Path | None, wor
                f"{built.removed} removed" + (f" → {out}" if out else ""))
     if skip_invalid:
         typer.echo(f"left out {len(built.skipped)} annotation(s)" + (f" (listed in {report})" if report else ""))
-    typer.echo(render_stats(built.stats))
+    typer.echo(render_stats(built.stats, top=None if verbose else 5))
     return len(built.skipped)
 
 

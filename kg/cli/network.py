@@ -6,9 +6,8 @@ an endpoint, and hand the library one :class:`kg.network.selection.Selection`.
 
 from __future__ import annotations
 
-import inspect
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -25,24 +24,31 @@ def view(
     endpoint: EndpointOption = None,
     lang: Annotated[str, typer.Option(help="Labels: ar, en or both.")] = "both",
     title: Annotated[str | None, typer.Option(help="Title of the page.")] = None,
+    top: Annotated[int | None, typer.Option(help="Draw only the N most connected actors (large networks).",
+                                            min=1)] = None,
+    renderer: Annotated[str | None, typer.Option(help="vis (pyvis page) or webgl (sigma.js page); default: "
+                                                 "webgl past a few thousand actors.")] = None,
+    corpus: Annotated[list[Path] | None, typer.Option(help="Corpus folders whose article texts the view "
+                                                      "embeds, so a click on a quote opens its article "
+                                                      "(default: the sentence around the quote).")] = None,
     *,
     selection: Selection,
 ) -> None:
     """Write an interactive HTML view of the actor network (one self-contained file, works offline).
 
     Example: kg view --center "Khalifa Haftar" --depth 2 --lang ar -o haftar.html
-    """
-    from kg.views import write_view as write
 
-    write_view: Any = write
+    Example: kg view --top 2000 --min-sources 2 --corpus seeds -o large.html
+    """
+    from kg.mapping.pipeline import article_texts
+    from kg.views import write_view
+
+    if renderer not in (None, "vis", "webgl"):
+        fail(f"unknown renderer {renderer!r} (use vis or webgl)")
+    texts = article_texts(corpus) if corpus else None
     with open_source(store, endpoint) as source:
-        if "selection" in inspect.signature(write_view).parameters:
-            summary = write_view(source, out, selection=selection, lang=lang, title=title)
-        else:  # kg.views before it took a Selection: the same filters, one by one
-            summary = write_view(source, out, center=selection.center, depth=selection.depth,
-                                 relations=selection.relations, actor_types=selection.actor_types,
-                                 since=selection.since, until=selection.until, min_sources=selection.min_sources,
-                                 include_places=selection.include_places, lang=lang, title=title)
+        summary = write_view(source, out, selection=selection, lang=lang, title=title, top=top, renderer=renderer,
+                             texts=texts)
     typer.echo(f"wrote {out}: {summary.nodes} actors, {summary.edges} relations "
                f"({summary.bytes / 1e6:.1f} MB)")
 

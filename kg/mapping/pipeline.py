@@ -233,3 +233,22 @@ def check_corpus(paths: Iterable[Path], *, ontology: Ontology | None = None) -> 
             problems.extend(process_article(files, corpus, content_hash="", ontology=ontology).problems)
             problems.extend(draft_warnings(files))  # drafts a person has not accepted yet (kg annotate)
     return problems
+
+
+def article_texts(paths: Iterable[Path]) -> dict[str, str]:
+    """Article IRI → its text, for the corpora at ``paths`` (what a view shows when a quote is opened).
+
+    >>> texts = article_texts([Path("seeds")])
+    >>> [iri.rsplit("/", 1)[1] for iri in texts]
+    ['000_9c143c0af1e05f5b']
+    """
+    from kg.mapping.rdf import article_iri
+    from kg.reading.corpus import open_corpus, read_article
+
+    texts: dict[str, str] = {}
+    for path in paths:
+        corpus = open_corpus(path)
+        for files in corpus.files:
+            article = read_article(files, corpus.config)
+            texts[article_iri(article.id, corpus.config.base)] = article.text
+    return texts

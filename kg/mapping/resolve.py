@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from kg.errors import ConfigError, KGError, ResolveError
 from kg.mapping.names import iri_segment as iri_segment
 from kg.mapping.names import is_pronoun, slug
-from kg.model import Article, Entity, Problem
+from kg.model import Article, Entity, Problem, degrees
 from kg.network.names import lookup, name_keys, normalize_arabic, normalize_name  # noqa: F401
 from kg.network.names import without_article as _without_article
 
@@ -106,18 +106,12 @@ def _names(value: Any, what: str, source: str, line: int | None) -> list[tuple[s
     return out
 
 
-def _degrees(value: Any, limit: int, what: str, source: str, line: int | None) -> float | None:
-    """A latitude or longitude in degrees (``None`` when absent)."""
-    if value is None:
-        return None
-    try:
-        degrees = float(value)
-    except (TypeError, ValueError):
-        degrees = float("nan")
-    if not -limit <= degrees <= limit:
-        raise ConfigError(f"invalid {what} {value!r}", file=source, line=line,
+def _coordinate(item: dict[str, Any], key: str, limit: int, source: str, line: int | None) -> float | None:
+    value = degrees(item.get(key), limit)
+    if value is not None and value != value:  # NaN: not a number within the limit
+        raise ConfigError(f"invalid {key} {item[key]!r}", file=source, line=line,
                           hint=f"write decimal degrees between -{limit} and {limit}")
-    return degrees
+    return value
 
 
 def _entry(item: Any, line: int | None, source: str, entries: dict[str, RegistryEntry],
@@ -169,8 +163,8 @@ def _entry(item: Any, line: int | None, source: str, entries: dict[str, Registry
         ucdp=str(item["ucdp"]) if item.get("ucdp") is not None else None,
         acled=str(acled) if acled else None,
         line=line,
-        lat=_degrees(item.get("lat"), 90, "lat", source, line),
-        lon=_degrees(item.get("lon"), 180, "lon", source, line),
+        lat=_coordinate(item, "lat", 90, source, line),
+        lon=_coordinate(item, "lon", 180, source, line),
     )
 
 

@@ -36,7 +36,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kg.errors import AnnotationError
-from kg.model import Article, Entity, Event, Figure, Mention, Metadata, Problem, Relation, Span
+from kg.model import Article, Entity, Event, Figure, Mention, Metadata, Problem, Relation, Span, valid_date
+from kg.vocab import FLAGS
 
 if TYPE_CHECKING:
     from cassis import Cas, TypeSystem
@@ -48,7 +49,6 @@ CHAIN = "de.tudarmstadt.ukp.dkpro.core.api.coref.type.CoreferenceChain"
 CHAIN_LINK = "de.tudarmstadt.ukp.dkpro.core.api.coref.type.CoreferenceLink"
 CUSTOM = "webanno.custom."
 TYPESYSTEM_NAMES = ("TypeSystem.xml", "typesystem.xml")
-FLAGS = ("negated", "uncertain", "former", "intended")
 #: Features with a kg meaning of their own: never a label, never an attribute.
 SPECIAL = frozenset({"actor", "identifier", "claimant", "date", "evidence", "of", "count", "qualifier",
                      "Governor", "Dependent", "referenceType", "referenceRelation", "next", "first"})
@@ -57,7 +57,6 @@ _STRUCTURE = ("uima.", "de.tudarmstadt.ukp.dkpro.core.api.segmentation.", "de.tu
               "de.tudarmstadt.ukp.clarin.webanno.api.type.", "de.tudarmstadt.ukp.inception.", "org.dkpro.core.api.xml.")
 _BASE = frozenset({"sofa", "begin", "end"})
 _QID = re.compile(r"https?://www\.wikidata\.org/(?:entity|wiki)/(Q\d+)")
-_DATE = re.compile(r"\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?")
 _FALSE = frozenset({"", "false", "no", "0", "none"})
 
 
@@ -220,7 +219,7 @@ class _Reader:
 
     def date(self, fs: Any) -> str | None:
         value = _str(_get(fs, "date"))
-        if value is not None and not _DATE.fullmatch(value):
+        if value is not None and not valid_date(value):
             self.problem(fs, f"invalid date {value!r} on {self.where(fs)}", "write YYYY, YYYY-MM or YYYY-MM-DD")
             return None
         return value
@@ -398,8 +397,7 @@ def parse_cas(
     *,
     article_id: str,
     source: str = "",
-    text: str | None = None,
-    text_source: str = "",
+    text: str | None = None, text_source: str = "",
     metadata: Metadata | None = None,
     attribute_flags: Mapping[str, str] | None = None,
     lines: Mapping[int, int] | None = None,
