@@ -363,8 +363,8 @@ def test_build_tells_each_stage_after_mapping(tmp_path: Path):
     stages: list[str] = []
     with GraphStore(tmp_path / "store") as store:
         assert build([DATA / "multi"], store=store, stage=stages.append).ok
-    assert stages == ["writing the registry and the relation summary", "compacting and swapping in the new store",
-                      "counting"]
+    assert stages == ["writing the registry and the relation summary", "counting",
+                      "compacting and swapping in the new store"]
 
 
 def test_build_summary_shows_the_top_claimants_and_verbose_all(tmp_path: Path):

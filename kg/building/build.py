@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.building.article import Batch, BatchResult, Item, map_batch
+from kg.building.counting import Tally, full_counts, public, read_counts, write_counts
 from kg.building.executors import Executor, Processes, Serial
 from kg.building.fingerprint import code_fingerprint, content_hash
 from kg.building.stats import store_stats
@@ -36,7 +37,7 @@ from kg.reading.corpus import Corpus, open_corpus
 from kg.sparql.store import GraphStore, Shadow
 
 Progress = Callable[[int, int], None]
-#: Told the name of each stage after mapping (writing, summarising, compacting, counting), for long builds.
+#: Told the name of each stage after mapping (writing and summarising, counting, compacting), for long builds.
 Stage = Callable[[str], None]
 
 #: Articles mapped together in one task (and one shard).
@@ -174,16 +175,22 @@ def _build_locked(plan: _Plan, store: GraphStore, executor: Executor, *, force: 
     stale_registries = [g for g in store.graphs() if g.endswith("graph/registry") and g not in registries]
     nothing_to_do = not plan.todo and not plan.removed and not stale_registries and shards is None
     if nothing_to_do:
-        return BuildReport(articles=len(plan.items), unchanged=len(plan.items), stats=store_stats(store),
+        kept = read_counts(store, base) if base is not None else None
+        return BuildReport(articles=len(plan.items), unchanged=len(plan.items),
+                           stats=public(kept) if kept is not None else store_stats(store),
                            problems=tuple(p for c in plan.corpora for p in c.problems))
     full = force or not plan.existing or len(plan.todo) == len(plan.items)
     shadow = store.shadow(fresh=full)
     try:
         changed: set[Key] = set()
+        kept = read_counts(shadow.view, base) if base is not None and not full else None
+        tally: Tally | None = None
         if not full:
             dropped = [i.graph for _, i in plan.todo if i.graph in plan.existing] + plan.removed
             changed = keys_in_graphs(shadow.view, dropped)
             old = [*dropped, *registries, *stale_registries]
+            if kept is not None:
+                tally = Tally(shadow.view, old)  # what the graphs about to be dropped hold
             for start in range(0, len(old), 200):
                 shadow.update(";\n".join(f"DROP SILENT GRAPH <{g}>" for g in old[start:start + 200]))
         problems, skipped = _load_articles(shadow, plan, executor, shards, progress)
@@ -192,8 +199,18 @@ def _build_locked(plan: _Plan, store: GraphStore, executor: Executor, *, force: 
             return BuildReport(articles=len(plan.items), problems=tuple(problems), skipped=tuple(skipped))
         stage("writing the registry and the relation summary")
         shadow.bulk_load(_registry_nquads(registries))
+        stats: dict[str, object] | None = None
         if base is not None:
-            _update_summary(shadow, base, full, changed, [i.graph for _, i in plan.todo])
+            mapped = [i.graph for _, i in plan.todo]
+            rewritten = _update_summary(shadow, base, full, changed, mapped, tally)
+            stage("counting")
+            counts = (tally.apply(kept, [*mapped, *registries], rewritten, base)
+                      if tally is not None and kept is not None and rewritten is not None else None)
+            if counts is None:
+                counts = full_counts(shadow.view)
+                counts["quads"] = int(counts["quads"]) + 1  # the quad that keeps them
+            write_counts(shadow, counts, base)
+            stats = public(counts)
         if shards is not None:
             write_registry_and_summary(shards, shadow.view, registries, base)
         stage("compacting and swapping in the new store")
@@ -201,10 +218,11 @@ def _build_locked(plan: _Plan, store: GraphStore, executor: Executor, *, force: 
     except BaseException:
         shadow.discard()
         raise
-    stage("counting")
+    if stats is None:  # no corpus base: nothing to keep the counts on
+        stats = store_stats(store)
     return BuildReport(
         articles=len(plan.items), mapped=len(plan.todo), unchanged=len(plan.items) - len(plan.todo),
-        removed=len(plan.removed), problems=tuple(problems), stats=store_stats(store), skipped=tuple(skipped),
+        removed=len(plan.removed), problems=tuple(problems), stats=stats, skipped=tuple(skipped),
     )
 
 
@@ -263,8 +281,10 @@ def _registry_nquads(registries: dict[str, str]) -> Iterator[bytes]:
         yield body.encode("utf-8")
 
 
-def _update_summary(shadow: Shadow, base: str, full: bool, changed: set[Key], mapped: list[str]) -> None:
-    """Write the relation summary into the shadow: all of it, or the relations a change touched."""
+def _update_summary(shadow: Shadow, base: str, full: bool, changed: set[Key], mapped: list[str],
+                    tally: Tally | None) -> set[Key] | None:
+    """Write the relation summary into the shadow: all of it, or the relations a change touched (returned;
+    None when it was all rewritten). ``tally`` is told the nodes before they are rewritten."""
     graph = summary_graph(base)
     if not full:
         changed |= keys_in_graphs(shadow.view, mapped)
@@ -273,10 +293,13 @@ def _update_summary(shadow: Shadow, base: str, full: bool, changed: set[Key], ma
     if full:
         shadow.update(f"DROP SILENT GRAPH <{graph}>")
         shadow.bulk_load(summarise(shadow.view, base))
-        return
+        return None
+    if tally is not None:
+        tally.summary_changing(changed, base)
     for update in drop_nodes(changed, base):
         shadow.update(update)
     shadow.bulk_load(summarise(shadow.view, base, changed))
+    return changed
 
 
 def executor_for(workers: int = 1, dask: str | None = None) -> Executor:
