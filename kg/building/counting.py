@@ -66,23 +66,32 @@ def items_in(store: GraphStore, graphs: Iterable[str], categories: dict[str, str
     return found
 
 
-def _where(store: GraphStore, items: set[Item], categories: dict[str, str]) -> dict[Item, set[str]]:
-    """The graphs in which each item is (still) typed or claimed."""
-    where: dict[Item, set[str]] = {}
-    typed = {x for c, x in items if not c.startswith("claim ")}
-    claims = {x for c, x in items if c.startswith("claim ")}
-    for values in _values(typed):
-        for r in _rows(store, f"SELECT DISTINCT ?g ?x ?t WHERE {{ VALUES ?x {{ {values} }} GRAPH ?g {{ ?x a ?t }} }}"):
-            item = (categories.get(r["t"].value, ""), r["x"].value)
-            if item in items:
-                where.setdefault(item, set()).add(r["g"].value)
-    for values in _values(claims):
-        for r in _rows(store, f"SELECT DISTINCT ?g ?a ?c WHERE {{ VALUES ?a {{ {values} }} "
-                              f"GRAPH ?g {{ ?a <{KG}claimant> ?c }} }}"):
-            item = ("claim " + r["c"].value, r["a"].value)
-            if item in items:
-                where.setdefault(item, set()).add(r["g"].value)
-    return where
+def _presence(store: GraphStore, items: set[Item], touched: set[str],
+              categories: dict[str, str]) -> dict[Item, tuple[bool, bool]]:
+    """For each item: whether the store types (or claims) it now, and whether a graph outside ``touched``
+    does (so did before the change). Reads the item's own quads, and stops at the first untouched graph."""
+    import pyoxigraph as ox
+
+    kind, claimant = ox.NamedNode(f"{RDF}type"), ox.NamedNode(f"{KG}claimant")
+    out: dict[Item, tuple[bool, bool]] = {}
+    for item in items:
+        category, x = item
+        if category.startswith("claim "):
+            quads = store.store.quads_for_pattern(ox.NamedNode(x), claimant,  # type: ignore[union-attr]
+                                                  ox.NamedNode(category.removeprefix("claim ")), None)
+        else:
+            quads = (q for q in store.store.quads_for_pattern(ox.NamedNode(x), kind, None, None)  # type: ignore[union-attr]
+                     if categories.get(str(getattr(q.object, "value", ""))) == category)
+        now = elsewhere = False
+        for q in quads:
+            if isinstance(q.graph_name, ox.DefaultGraph):
+                continue
+            now = True
+            if q.graph_name.value not in touched:
+                elsewhere = True
+                break
+        out[item] = (now, elsewhere)
+    return out
 
 
 def quads_in(store: GraphStore, graphs: Iterable[str]) -> int:
@@ -92,16 +101,18 @@ def quads_in(store: GraphStore, graphs: Iterable[str]) -> int:
 
 def summary_counts(store: GraphStore, keys: set[Key], base: str) -> Counter[str]:
     """Quads and relations (``rel``/``neg`` + predicate) of the summary nodes of ``keys``."""
+    import pyoxigraph as ox
+
     out: Counter[str] = Counter()
-    graph = summary_graph(base)
-    for values in _values(summary_node(s, p, o, base) for s, p, o in keys):
-        out["quads"] += int(_rows(store, f"SELECT (COUNT(*) AS ?n) WHERE {{ VALUES ?r {{ {values} }} "
-                                         f"GRAPH <{graph}> {{ ?r ?x ?y }} }}")[0]["n"].value)
-        q = (f"SELECT ?r ?p ?yes WHERE {{ VALUES ?r {{ {values} }} GRAPH <{graph}> {{ "
-             f"?r a <{KG}RelationSummary> ; <{RDF}predicate> ?p OPTIONAL {{ ?r <{KG}asserted> ?yes }} }} }}")
-        for r in _rows(store, q):
-            kind = "rel " if r["yes"] is not None and r["yes"].value == "true" else "neg "
-            out[kind + r["p"].value.removeprefix(KG)] += 1
+    graph = ox.NamedNode(summary_graph(base))
+    kind, summary, yes = ox.NamedNode(f"{RDF}type"), ox.NamedNode(f"{KG}RelationSummary"), ox.NamedNode(f"{KG}asserted")
+    for s, p, o in keys:
+        quads = list(store.store.quads_for_pattern(ox.NamedNode(summary_node(s, p, o, base)),  # type: ignore[union-attr]
+                                                   None, None, graph))
+        out["quads"] += len(quads)
+        if any(q.predicate == kind and q.object == summary for q in quads):
+            asserted = any(q.predicate == yes and q.object == ox.Literal(True) for q in quads)
+            out[("rel " if asserted else "neg ") + p.removeprefix(KG)] += 1
     return out
 
 
@@ -129,12 +140,10 @@ class Tally:
         after_items = items_in(self.store, new_graphs, self.categories)
         touched = set(self.old_graphs) | set(new_graphs)
         scope = self.before | after_items
-        where = _where(self.store, scope, self.categories)
+        presence = _presence(self.store, scope, touched, self.categories)
         delta: Counter[str] = Counter()
-        for item in scope:
-            now = bool(where.get(item))
-            was = item in self.before or bool(where.get(item, set()) - touched)
-            delta[item[0]] += int(now) - int(was)
+        for item, (now, elsewhere) in presence.items():
+            delta[item[0]] += int(now) - int(item in self.before or elsewhere)
         summary = summary_counts(self.store, keys, base)
         summary.subtract(self.summary_before)
         out = dict(stats)
