@@ -20,6 +20,7 @@ an error; and a build that would remove every article needs ``allow_empty``.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -185,10 +186,14 @@ def _build_locked(plan: _Plan, store: GraphStore, executor: Executor, *, force: 
         changed: set[Key] = set()
         kept = read_counts(shadow.view, base) if base is not None and not full else None
         tally: Tally | None = None
+        digests = {g: hashlib.sha256(body.encode("utf-8")).hexdigest() for g, body in registries.items()}
+        # a registry graph the last build wrote the same (as its kept counts say) stays as it is
+        same = dict(kept.get("_registries") or {}) if kept is not None else {}
+        load = {g: body for g, body in registries.items() if same.get(g) != digests[g]}
         if not full:
             dropped = [i.graph for _, i in plan.todo if i.graph in plan.existing] + plan.removed
             changed = keys_in_graphs(shadow.view, dropped)
-            old = [*dropped, *registries, *stale_registries]
+            old = [*dropped, *load, *stale_registries]
             if kept is not None:
                 tally = Tally(shadow.view, old)  # what the graphs about to be dropped hold
             for start in range(0, len(old), 200):
@@ -198,17 +203,18 @@ def _build_locked(plan: _Plan, store: GraphStore, executor: Executor, *, force: 
             shadow.discard()
             return BuildReport(articles=len(plan.items), problems=tuple(problems), skipped=tuple(skipped))
         stage("writing the registry and the relation summary")
-        shadow.bulk_load(_registry_nquads(registries))
+        shadow.bulk_load(_registry_nquads(load))
         stats: dict[str, object] | None = None
         if base is not None:
             mapped = [i.graph for _, i in plan.todo]
             rewritten = _update_summary(shadow, base, full, changed, mapped, tally)
             stage("counting")
-            counts = (tally.apply(kept, [*mapped, *registries], rewritten, base)
+            counts = (tally.apply(kept, [*mapped, *load], rewritten, base)
                       if tally is not None and kept is not None and rewritten is not None else None)
             if counts is None:
                 counts = full_counts(shadow.view)
                 counts["quads"] = int(counts["quads"]) + 1  # the quad that keeps them
+            counts["_registries"] = dict(sorted(digests.items()))
             write_counts(shadow, counts, base)
             stats = public(counts)
         if shards is not None:
