@@ -12,6 +12,7 @@ from rdflib.compare import isomorphic
 from typer.testing import CliRunner
 
 from kg import build
+from kg.building.executors import Processes
 from kg.cli import app
 from kg.demo import pairs
 from kg.sparql.store import GraphStore
@@ -202,8 +203,18 @@ def test_building_twice_gives_the_same_quads_and_increments(tmp_path: Path):
 def test_parallel_build_equals_serial_build():
     serial, parallel = GraphStore(), GraphStore()
     build([DATA / "multi"], store=serial)
-    build([DATA / "multi"], store=parallel, workers=2)
+    build([DATA / "multi"], store=parallel, executor=Processes(2))  # workers=2 maps one batch here
     assert quads(serial) == quads(parallel)
+
+
+def test_a_change_of_one_batch_is_mapped_without_starting_workers(monkeypatch: pytest.MonkeyPatch):
+    import kg.building.build as building
+
+    asked: list[int] = []
+    real = building.executor_for
+    monkeypatch.setattr(building, "executor_for", lambda workers=1, dask=None: asked.append(workers) or real(workers))
+    assert build([DATA / "multi"], store=GraphStore(), workers=2).ok
+    assert asked == [1]
 
 
 def test_store_location_from_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):

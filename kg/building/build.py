@@ -145,7 +145,8 @@ def build(
         raise KGError(f"the corpora hold no article, and the build would remove all {len(plan.existing)} "
                       f"article(s) of the store: {', '.join(str(p) for p in paths)}",
                       hint="check the corpus folder's name; give --allow-empty to empty the store")
-    executor = executor or executor_for(workers)
+    if executor is None:  # a change that fits in one batch is mapped here: starting workers costs more
+        executor = executor_for(workers if len(plan.todo) > BATCH else 1)
     with store.build_lock():
         keep_shards = shard_dir is not None
         if shard_dir is None and executor.remote:  # results travel as files in the store folder
