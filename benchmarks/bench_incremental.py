@@ -3,7 +3,7 @@
 A synthetic corpus (:mod:`synth`) is built once into an on-disk store with 2 workers (timed), then one
 article is edited and rebuilt ``--reps`` times (each timed, in this process: kg is imported already).
 
-Usage: ``nice -n 10 python benchmarks/bench_incremental.py [--articles 1000] [--reps 5]``. Prints the
+Usage: ``nice -n 10 python benchmarks/bench_incremental.py [--articles 1000] [--reps 5] [--relations 20]``. Prints the
 times and the median one-edit rebuild as a share of the full build.
 """
 
@@ -24,6 +24,7 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=1000)
     parser.add_argument("--reps", type=int, default=5)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--relations", type=int, default=20, help="relations an article (synth.py's default)")
     args = parser.parse_args()
     sys.path.insert(0, str(HERE))
     from bench_build import touch
@@ -34,7 +35,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory(prefix="kg-bench-incremental-") as work:
         corpus, store_path = Path(work) / "corpus", Path(work) / "store"
-        generate_corpus(corpus, args.articles, seed=0, relations_per_article=8)
+        generate_corpus(corpus, args.articles, seed=0, relations_per_article=args.relations)
         start = time.perf_counter()
         with GraphStore(store_path) as store:
             assert build([corpus], store=store, workers=args.workers).ok
