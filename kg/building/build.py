@@ -7,8 +7,10 @@ the ontology, kg's version and mapping code), and an article whose hash is uncha
 
 The mapped N-Quads stream into Oxigraph's bulk loader as they arrive, into a shadow of the store: a fresh
 store for a full build, a hard-linked checkpoint for an incremental one, which drops the changed and removed
-articles' graphs first. The relation summary (:mod:`kg.building.summary`) is brought up to date in the
-shadow, which is then compacted and swapped in by one atomic rename (:class:`kg.sparql.store.Shadow`). So the
+articles' graphs first. The relation summary (:mod:`kg.building.summary`) and the store's statistics
+(:mod:`kg.building.counting`: kept in the store, corrected by what changed) are brought up to date in the
+shadow, which is then compacted (after a large change) and swapped in by one atomic rename
+(:class:`kg.sparql.store.Shadow`). So the
 store is the previous one or the new one, whatever stops the build; it is unchanged when any article has
 an error; and a build that would remove every article needs ``allow_empty``.
 
@@ -186,6 +188,8 @@ def _build_locked(plan: _Plan, store: GraphStore, executor: Executor, *, force: 
     try:
         changed: set[Key] = set()
         kept = read_counts(shadow.view, base) if base is not None and not full else None
+        if kept is not None and kept.get("articles") != len(plan.existing):
+            kept = None  # written to by other means since: counted again
         tally: Tally | None = None
         digests = {g: hashlib.sha256(body.encode("utf-8")).hexdigest() for g, body in registries.items()}
         # a registry graph the last build wrote the same (as its kept counts say) stays as it is
