@@ -180,6 +180,7 @@ def _build_locked(plan: _Plan, store: GraphStore, executor: Executor, *, force: 
     nothing_to_do = not plan.todo and not plan.removed and not stale_registries and shards is None
     if nothing_to_do:
         kept = read_counts(store, base) if base is not None else None
+        kept = kept if kept is not None and kept.get("articles") == len(plan.existing) else None
         return BuildReport(articles=len(plan.items), unchanged=len(plan.items),
                            stats=public(kept) if kept is not None else store_stats(store),
                            problems=tuple(p for c in plan.corpora for p in c.problems))
