@@ -28,6 +28,7 @@ from kg.errors import QueryError, StoreError
 from kg.sparql import http
 from kg.sparql.source import Endpoint
 from kg.sparql.store import triples_text
+from kg.vocab import KG
 
 if TYPE_CHECKING:
     from kg.sparql.base import Source
@@ -169,7 +170,11 @@ def push(
         if progress:
             progress(done, total)
     for g in summaries:
-        retried += _send_update(remote, refresh_update(g), retries=retries, backoff=backoff, timeout=timeout,
+        # the build's kept counts (one quad on the summary graph) travel as they are, after the recomputation
+        rows = store.select(f"SELECT ?s ?v WHERE {{ GRAPH <{g}> {{ ?s <{KG}statistics> ?v }} }}").rows
+        kept = " ".join(f"{s} <{KG}statistics> {v} ." for s, v in rows)
+        update = refresh_update(g) + (f" ;\nINSERT DATA {{ GRAPH <{g}> {{ {kept} }} }}" if kept else "")
+        retried += _send_update(remote, update, retries=retries, backoff=backoff, timeout=timeout,
                                 sleep=sleep)
         requests += 1
         done += 1
