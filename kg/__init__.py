@@ -13,8 +13,7 @@ True
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from kg.lazy import lazy_names
 
 __version__ = "0.1.0"
 
@@ -71,14 +70,4 @@ _EXPORTS: dict[str, str] = {
 __all__ = sorted(_EXPORTS)
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'kg' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_EXPORTS})
+__getattr__, __dir__ = lazy_names("kg", _EXPORTS, globals())

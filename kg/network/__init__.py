@@ -15,8 +15,9 @@ load networkx.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from kg.lazy import lazy_names
 
 if TYPE_CHECKING:
     from kg.errors import NetworkError, UnknownActorError
@@ -56,14 +57,4 @@ __all__ = ["NetworkError", "PROJECTIONS", "Selection", "UnknownActorError", "act
            "local_name", "network_from_triples", "restrict", "select", "signed_network", "support_network"]
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'kg.network' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_EXPORTS})
+__getattr__, __dir__ = lazy_names("kg.network", _EXPORTS, globals())
