@@ -187,13 +187,19 @@ def refresh_update(graph: str) -> str:
     node = (f'BIND(IRI(CONCAT("{base}relation/", SUBSTR(SHA256(CONCAT(STR(?s), " ", STR(?p), " ", STR(?o))), 1, 24)))'
             " AS ?r)")
     head = f"?r a <{KG}RelationSummary> ; <{RDF}subject> ?s ; <{RDF}predicate> ?p ; <{RDF}object> ?o"
-    asserted = _in_graphs(_ASSERTED)
+    # Oxigraph's MIN and MAX are unbound when one report lacks the date; a server that skips the unbound
+    # values (Virtuoso) is told so by counting the reports without one
+    asserted = _in_graphs(_ASSERTED.replace(
+        " (MIN(?former)", " (SUM(IF(BOUND(?rep), 0, 1)) AS ?unreported) (SUM(IF(BOUND(?dat), 0, 1)) AS ?undated)"
+        " (MIN(?former)", 1))
     denied = _in_graphs(_DENIED)
+    dates = " ".join(f"BIND(IF(?{none} = 0, ?{var}, ?unbound) AS ?{var}_)" for none, var in (
+        ("unreported", "first"), ("unreported", "last"), ("undated", "first_dated"), ("undated", "last_dated")))
     return f"""DROP SILENT GRAPH <{graph}> ;
 INSERT {{ GRAPH <{graph}> {{ {head} ; <{KG}asserted> true ; <{KG}articleCount> ?articles ;
-    <{KG}claimantCount> ?claimants ; <{KG}firstReported> ?first ; <{KG}lastReported> ?last ;
-    <{KG}firstDated> ?first_dated ; <{KG}lastDated> ?last_dated }} }}
-WHERE {{ {{ {asserted} }} {node} }} ;
+    <{KG}claimantCount> ?claimants ; <{KG}firstReported> ?first_ ; <{KG}lastReported> ?last_ ;
+    <{KG}firstDated> ?first_dated_ ; <{KG}lastDated> ?last_dated_ }} }}
+WHERE {{ {{ {asserted} }} {dates} {node} }} ;
 INSERT {{ GRAPH <{graph}> {{ ?r <{KG}allFormer> true }} }}
 WHERE {{ {{ {asserted} }} FILTER(?all_former) {node} }} ;
 INSERT {{ GRAPH <{graph}> {{ {head} ; <{KG}denied> true }} }}
@@ -208,4 +214,8 @@ def _in_graphs(select: str) -> str:
     default graph, which a server need not make the union of its graphs)."""
     head, body = select.split("WHERE {", 1)
     body, tail = body.rsplit("}", 1)
+    # a server may keep ``true`` as another literal (Virtuoso: 1): test the flags' values, not their terms
+    for flag, var in (("negated", "?negated"), ("former", "?was")):
+        body = (body.replace(f"<{KG}{flag}> true }}", f"<{KG}{flag}> {var} FILTER({var}) }}")
+                .replace(f"<{KG}{flag}> true .", f"<{KG}{flag}> {var} . FILTER({var})"))
     return f"{head}WHERE {{ GRAPH ?ag {{ {body.replace('{values}', '')} }} }}{tail}"

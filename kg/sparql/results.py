@@ -243,4 +243,21 @@ def from_serialized(kind: Kind, data: bytes, media_type: str) -> QueryResult:
         quads = ox.parse(data, format=rdf)
         return QueryResult("graph", triples=[q.triple for q in quads])
     fmt = ox.QueryResultsFormat.from_media_type(media_type) or ox.QueryResultsFormat.JSON
-    return materialize(ox.parse_query_results(data, format=fmt), kind)
+    result = materialize(ox.parse_query_results(data, format=fmt), kind)
+    if result.kind == "select":
+        result.rows = [tuple(canonical(t) for t in row) for row in result.rows]
+    return result
+
+
+_BOOLEAN = ox.NamedNode(XSD + "boolean")
+
+
+def canonical(term: Any) -> Any:
+    """A boolean literal in its canonical form (Virtuoso answers ``"1"^^xsd:boolean`` for ``true``).
+
+    >>> canonical(ox.Literal("0", datatype=_BOOLEAN)).value, canonical(ox.Literal("1")).value
+    ('false', '1')
+    """
+    if isinstance(term, ox.Literal) and term.datatype == _BOOLEAN and term.value in ("0", "1"):
+        return ox.Literal(term.value == "1")
+    return term
