@@ -34,7 +34,7 @@ def stats_key(base: str) -> str:
 
 
 def _rows(store: GraphStore, query: str) -> list[Any]:
-    return list(store.store.query(query))  # type: ignore[union-attr,arg-type]
+    return list(store.solutions(query))  # type: ignore[union-attr,arg-type]
 
 
 def _values(names: Iterable[str]) -> list[str]:
@@ -77,10 +77,10 @@ def _presence(store: GraphStore, items: set[Item], touched: set[str],
     for item in items:
         category, x = item
         if category.startswith("claim "):
-            quads = store.store.quads_for_pattern(ox.NamedNode(x), claimant,  # type: ignore[union-attr]
+            quads = store.quads_for_pattern(ox.NamedNode(x), claimant,  # type: ignore[union-attr]
                                                   ox.NamedNode(category.removeprefix("claim ")), None)
         else:
-            quads = (q for q in store.store.quads_for_pattern(ox.NamedNode(x), kind, None, None)  # type: ignore[union-attr]
+            quads = (q for q in store.quads_for_pattern(ox.NamedNode(x), kind, None, None)  # type: ignore[union-attr]
                      if categories.get(str(getattr(q.object, "value", ""))) == category)
         now = elsewhere = False
         for q in quads:
@@ -107,7 +107,7 @@ def summary_counts(store: GraphStore, keys: set[Key], base: str) -> Counter[str]
     graph = ox.NamedNode(summary_graph(base))
     kind, summary, yes = ox.NamedNode(f"{RDF}type"), ox.NamedNode(f"{KG}RelationSummary"), ox.NamedNode(f"{KG}asserted")
     for s, p, o in keys:
-        quads = list(store.store.quads_for_pattern(ox.NamedNode(summary_node(s, p, o, base)),  # type: ignore[union-attr]
+        quads = list(store.quads_for_pattern(ox.NamedNode(summary_node(s, p, o, base)),  # type: ignore[union-attr]
                                                    None, None, graph))
         out["quads"] += len(quads)
         if any(q.predicate == kind and q.object == summary for q in quads):
@@ -176,7 +176,7 @@ def claimant_labels(store: GraphStore, claims: Counter[str]) -> dict[str, int]:
         q = (f"SELECT ?c (SAMPLE(?l) AS ?en) (SAMPLE(?any) AS ?other) WHERE {{ VALUES ?c {{ {values} }} "
              f"OPTIONAL {{ ?c <{RDFS}label> ?l FILTER(LANG(?l) = 'en' || LANG(?l) = '') }} "
              f"OPTIONAL {{ ?c <{RDFS}label> ?any }} }} GROUP BY ?c")
-        for r in store.store.query(q, use_default_graph_as_union=True):  # type: ignore[union-attr]
+        for r in store.solutions(q, union=True):  # type: ignore[union-attr]
             labels[r["c"].value] = (r["en"].value if r["en"] is not None else None,
                                     r["other"].value if r["other"] is not None else None)
     named = []
@@ -194,13 +194,13 @@ def full_counts(store: GraphStore) -> dict[str, Any]:
     stats: dict[str, Any] = store_stats(store)
     q = f"SELECT ?c (COUNT(DISTINCT ?a) AS ?n) WHERE {{ ?a <{KG}claimant> ?c }} GROUP BY ?c"
     claims = Counter({r["c"].value: int(r["n"].value)
-                      for r in store.store.query(q, use_default_graph_as_union=True)})  # type: ignore[union-attr]
+                      for r in store.solutions(q, union=True)})  # type: ignore[union-attr]
     stats["_claims"] = dict(sorted(claims.items()))
     stats["claims_by_claimant"] = claimant_labels(store, claims)
     q = (f"SELECT ?p (COUNT(?r) AS ?n) WHERE {{ ?r a <{KG}RelationSummary> ; <{RDF}predicate> ?p "
          f"FILTER NOT EXISTS {{ ?r <{KG}asserted> true }} }} GROUP BY ?p")
     stats["negated_by_type"] = {r["p"].value.removeprefix(KG): int(r["n"].value)
-                                for r in store.store.query(q, use_default_graph_as_union=True)}  # type: ignore[union-attr]
+                                for r in store.solutions(q, union=True)}  # type: ignore[union-attr]
     stats["negated_by_type"] = dict(sorted(stats["negated_by_type"].items()))
     return stats
 

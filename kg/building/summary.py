@@ -73,7 +73,7 @@ GROUP BY ?s ?p ?o"""
 
 
 def _rows(store: GraphStore, query: str) -> Iterator[Any]:
-    yield from store.store.query(query, use_default_graph_as_union=True)  # type: ignore[union-attr,misc]
+    yield from store.solutions(query, union=True)  # type: ignore[union-attr,misc]
 
 
 def predicates(store: GraphStore) -> list[str]:
@@ -90,7 +90,7 @@ def keys_in_graphs(store: GraphStore, graphs: Iterable[str]) -> set[Key]:
         values = " ".join(f"<{g}>" for g in names[start:start + 500])
         q = (f"SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?a <{RDF}subject> ?s ; "
              f"<{RDF}predicate> ?p ; <{RDF}object> ?o }} }}")
-        found.update((r["s"].value, r["p"].value, r["o"].value) for r in store.store.query(q))  # type: ignore[union-attr]
+        found.update((r["s"].value, r["p"].value, r["o"].value) for r in store.solutions(q))  # type: ignore[union-attr]
     return found
 
 

@@ -28,7 +28,7 @@ import shutil
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
@@ -167,6 +167,18 @@ class GraphStore(Source):
 
     def graph_quads(self, iri: str) -> list[ox.Quad]:
         return list(self.store.quads_for_pattern(None, None, None, ox.NamedNode(iri)))
+
+    def quads_for_pattern(self, subject: ox.NamedNode | None, predicate: ox.NamedNode | None,
+                          obj: ox.NamedNode | ox.BlankNode | ox.Literal | None = None,
+                          graph: ox.NamedNode | None = None) -> Iterator[ox.Quad]:
+        """The quads matching a pattern (``None`` matches anything): the engine's own index lookup, for the
+        build's bookkeeping where a query would cost more than the answer."""
+        return iter(self.store.quads_for_pattern(subject, predicate, obj, graph))
+
+    def solutions(self, text: str, *, union: bool = False) -> Iterator[Any]:
+        """The engine's solutions of a trusted SELECT written by kg itself (no prefixes, no binding, no limits):
+        the build's fast path. Questions from users go through :meth:`query`."""
+        yield from self.store.query(text, use_default_graph_as_union=union)  # type: ignore[misc]
 
     def query(self, text: str, kind: Kind | None = None, *, graphs: list[str] | None = None,
               timeout: float | None = None, prefixes: bool = True) -> QueryResult:
