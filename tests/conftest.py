@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import time
 import urllib.request
@@ -41,6 +42,14 @@ def seed_store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with GraphStore(path) as store:
         build([SEEDS], store=store)
     return path
+
+
+@pytest.fixture()
+def store_copy(seed_store_dir: Path, tmp_path: Path) -> Path:
+    """A copy of the seed store folder that a test may write to or serve."""
+    copy = tmp_path / "store"
+    shutil.copytree(seed_store_dir, copy)
+    return copy
 
 
 def wait_for_http(url: str, proc: subprocess.Popen[bytes] | None = None, within: float = 30) -> None:

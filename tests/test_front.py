@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import logging
 import re
-import shutil
 import socket
 import threading
 import time
@@ -66,13 +65,6 @@ def listener() -> Iterator[Listener]:
         yield lst
     finally:
         lst.close()
-
-
-@pytest.fixture()
-def store_copy(seed_store_dir: Path, tmp_path: Path) -> Path:
-    copy = tmp_path / "store"
-    shutil.copytree(seed_store_dir, copy)
-    return copy
 
 
 @pytest.fixture()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import signal
 import subprocess
 import sys
@@ -41,13 +40,6 @@ ORDER BY ?name"""
 # Oxigraph stops this one at its time limit (a four-way product it does not: see kg.sparql.serve)
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 SHARKASI = "مصطفى الشركسي"
-
-
-@pytest.fixture()
-def store_copy(seed_store_dir: Path, tmp_path: Path) -> Path:
-    copy = tmp_path / "store"
-    shutil.copytree(seed_store_dir, copy)
-    return copy
 
 
 @pytest.fixture()
