@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
 import pytest
 
 from kg.building.build import executor_for
@@ -48,8 +51,11 @@ def test_the_bulk_load_goes_in_segments(monkeypatch: pytest.MonkeyPatch):
         def __init__(self) -> None:
             self.calls: list[int] = []
 
-        def bulk_load(self, *, input: bytes, format: object) -> None:  # noqa: A002 - pyoxigraph's name
-            self.calls.append(len(input))
+        def bulk_load(self, *, input: Any, format: object, lenient: bool) -> None:  # noqa: A002 - pyoxigraph's name
+            data = b""
+            while part := input.read(100):  # the loader reads the segment in blocks
+                data += part
+            self.calls.append(len(data))
 
     monkeypatch.setattr(store_module, "BULK_SEGMENT", 1000)
     shadow = GraphStore().shadow(fresh=True)
@@ -59,3 +65,15 @@ def test_the_bulk_load_goes_in_segments(monkeypatch: pytest.MonkeyPatch):
     shadow.bulk_load(line * 10 for _ in range(30))
     assert sum(recorder.calls) == 30 * 10 * len(line)
     assert len(recorder.calls) > 5 and max(recorder.calls) < 1000 + 10 * len(line)
+
+
+def test_a_failure_while_streaming_is_raised_as_itself():
+    shadow = GraphStore().shadow(fresh=True)
+    line = b"<https://e.org/s> <https://e.org/p> <https://e.org/o> <https://e.org/g> .\n"
+
+    def chunks() -> Iterator[bytes]:
+        yield line
+        raise KeyError("a worker failed")
+
+    with pytest.raises(KeyError, match="a worker failed"):
+        shadow.bulk_load(chunks())

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kg.mapping.pipeline import process_article
+from kg.mapping.rdf import Fact
 from kg.model import Problem
 from kg.reading.corpus import ArticleFiles, Corpus, open_corpus
 
@@ -52,6 +53,7 @@ class BatchResult:
     shard: Path | None = None
     articles: int = 0
     skipped: tuple[Problem, ...] = ()  # what ``skip_invalid`` left out
+    assertions: tuple[Fact, ...] = ()  # what the relation summary needs (kg.building.collect)
 
     @property
     def failed(self) -> bool:
@@ -75,18 +77,23 @@ def map_batch(batch: Batch, corpus: Corpus | None = None) -> BatchResult:
     problems: list[Problem] = []
     skipped: list[Problem] = []
     parts: list[str] = []
+    facts: list[Fact] = []
     for item in batch.items:
         result = process_article(item.files, corpus, content_hash=item.content_hash,
                                  skip_invalid=item.skip_invalid)
         problems.extend(result.problems)
         skipped.extend(result.skipped)
         parts.append(result.nquads)
+        facts.extend(result.assertions)
     failed = any(p.severity == "error" for p in problems)
     data = b"" if failed else "".join(parts).encode("utf-8")
+    kept = () if failed else tuple(facts)
     if batch.shard is not None:
         batch.shard.parent.mkdir(parents=True, exist_ok=True)
         tmp = batch.shard.with_suffix(".tmp")
         tmp.write_bytes(data)
         tmp.replace(batch.shard)
-        return BatchResult(tuple(problems), shard=batch.shard, articles=len(batch.items), skipped=tuple(skipped))
-    return BatchResult(tuple(problems), nquads=data, articles=len(batch.items), skipped=tuple(skipped))
+        return BatchResult(tuple(problems), shard=batch.shard, articles=len(batch.items), skipped=tuple(skipped),
+                           assertions=kept)
+    return BatchResult(tuple(problems), nquads=data, articles=len(batch.items), skipped=tuple(skipped),
+                       assertions=kept)

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.building.article import Batch, BatchResult, Item, map_batch
+from kg.building.collect import Collector
 from kg.building.counting import Tally, full_counts, public, read_counts, write_counts
 from kg.building.executors import Executor, Processes, Serial
 from kg.building.fingerprint import code_fingerprint, content_hash
@@ -204,7 +205,8 @@ def _build_locked(plan: _Plan, store: GraphStore, executor: Executor, *, force: 
                 tally = Tally(shadow.view, old)  # what the graphs about to be dropped hold
             for start in range(0, len(old), 200):
                 shadow.update(";\n".join(f"DROP SILENT GRAPH <{g}>" for g in old[start:start + 200]))
-        problems, skipped = _load_articles(shadow, plan, executor, shards, progress)
+        collector = Collector(base) if full and base is not None else None  # the summary, as articles load
+        problems, skipped = _load_articles(shadow, plan, executor, shards, progress, collector)
         if any(p.severity == "error" for p in problems):
             shadow.discard()
             return BuildReport(articles=len(plan.items), problems=tuple(problems), skipped=tuple(skipped))
@@ -213,7 +215,7 @@ def _build_locked(plan: _Plan, store: GraphStore, executor: Executor, *, force: 
         stats: dict[str, object] | None = None
         if base is not None:
             mapped = [i.graph for _, i in plan.todo]
-            rewritten = _update_summary(shadow, base, full, changed, mapped, tally)
+            rewritten = _update_summary(shadow, base, full, changed, mapped, tally, collector)
             stage("counting")
             counts = (tally.apply(kept, [*mapped, *load], rewritten, base)
                       if tally is not None and kept is not None and rewritten is not None else None)
@@ -226,7 +228,9 @@ def _build_locked(plan: _Plan, store: GraphStore, executor: Executor, *, force: 
         if shards is not None:
             write_registry_and_summary(shards, shadow.view, registries, base)
         stage("compacting and swapping in the new store")
-        shadow.commit(optimize=full or len(plan.todo) > len(plan.items) // 10)
+        # a fresh store written by the bulk loader alone is compact already (compacting it makes it larger and
+        # takes a tenth of the build); an incremental one is compacted after it dropped many graphs
+        shadow.commit(optimize=not full and len(plan.todo) > len(plan.items) // 10)
     except BaseException:
         shadow.discard()
         raise
@@ -239,9 +243,10 @@ def _build_locked(plan: _Plan, store: GraphStore, executor: Executor, *, force: 
 
 
 def _load_articles(shadow: Shadow, plan: _Plan, executor: Executor, shards: Path | None,
-                   progress: Progress | None) -> tuple[list[Problem], list[Problem]]:
+                   progress: Progress | None, collector: Collector | None = None) -> tuple[list[Problem], list[Problem]]:
     """Map the articles on the executor and stream their quads into the shadow's bulk loader; returns the
-    problems (files no reader knows among them) and what ``skip_invalid`` left out."""
+    problems (files no reader knows among them) and what ``skip_invalid`` left out. A ``collector`` is
+    given every assertion (and its links to the summary nodes load with the articles)."""
     problems: list[Problem] = [p for corpus in plan.corpora for p in corpus.problems]
     skipped: list[Problem] = [p for corpus in plan.corpora for p in corpus.registry.problems]
     total = len(plan.todo)
@@ -269,6 +274,8 @@ def _load_articles(shadow: Shadow, plan: _Plan, executor: Executor, shards: Path
                 yield result.shard.read_bytes()
             elif result.nquads:
                 yield result.nquads
+            if collector is not None and result.assertions:
+                yield collector.add(result.assertions)
 
     shadow.bulk_load(chunks())
     return problems, skipped
@@ -294,14 +301,18 @@ def _registry_nquads(registries: dict[str, str]) -> Iterator[bytes]:
 
 
 def _update_summary(shadow: Shadow, base: str, full: bool, changed: set[Key], mapped: list[str],
-                    tally: Tally | None) -> set[Key] | None:
+                    tally: Tally | None, collector: Collector | None = None) -> set[Key] | None:
     """Write the relation summary into the shadow: all of it, or the relations a change touched (returned;
-    None when it was all rewritten). ``tally`` is told the nodes before they are rewritten."""
+    None when it was all rewritten). ``tally`` is told the nodes before they are rewritten. A full build
+    that gathered its summary while loading (``collector``) writes that, without a pass over the store."""
     graph = summary_graph(base)
     if not full:
         changed |= keys_in_graphs(shadow.view, mapped)
         if len(changed) > RECOMPUTE_ABOVE:
             full = True
+    if collector is not None:
+        shadow.bulk_load(collector.nquads())
+        return None
     if full:
         shadow.update(f"DROP SILENT GRAPH <{graph}>")
         shadow.bulk_load(summarise(shadow.view, base))

@@ -32,6 +32,7 @@ from kg.reading.check import Record, find_problems
 if TYPE_CHECKING:
     from pyoxigraph import Quad
 
+    from kg.mapping.rdf import Fact
     from kg.ontology import Ontology
     from kg.reading.corpus import ArticleFiles, Corpus
 
@@ -42,12 +43,14 @@ class ArticleResult:
 
     ``problems``: what ``kg check`` prints (errors and warnings; no errors when ``skip_invalid``);
     ``nquads``: the article graph as N-Quads lines (empty when the article has errors and nothing is skipped);
-    ``skipped``: the errors of the records left out with ``skip_invalid``.
+    ``skipped``: the errors of the records left out with ``skip_invalid``;
+    ``assertions``: a :data:`kg.mapping.rdf.Fact` for each assertion of the graph.
     """
 
     problems: tuple[Problem, ...] = ()
     nquads: str = ""
     skipped: tuple[Problem, ...] = ()
+    assertions: tuple[Fact, ...] = ()  # what the relation summary needs of each (kg.building.collect)
 
     @property
     def errors(self) -> list[Problem]:
@@ -109,9 +112,10 @@ def process_article(
             return ArticleResult(problems=problems, skipped=(*skipped, problem))
         return ArticleResult(problems=(*problems, problem))
     problems = (*problems, *resolved.problems)
+    facts: list[Fact] = []
     quads = article_to_quads(article, resolved, ontology, registry=corpus.registry, base=base,
-                             content_hash=content_hash)
-    return ArticleResult(problems=problems, nquads=nquads_text(quads), skipped=skipped)
+                             content_hash=content_hash, facts=facts)
+    return ArticleResult(problems=problems, nquads=nquads_text(quads), skipped=skipped, assertions=tuple(facts))
 
 
 #: At most this many mentions of one entity are mapped: an annotation marking a common word ``all: true`` in a

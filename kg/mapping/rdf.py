@@ -58,6 +58,11 @@ _YEAR = re.compile(r"^\d{4}$")
 _YEAR_MONTH = re.compile(r"^\d{4}-\d{2}$")
 _QID = re.compile(r"^Q[1-9][0-9]*$")
 
+#: What the relation summary needs of one assertion: subject, predicate and object IRIs, the assertion's IRI,
+#: its article (graph) IRI, its claimant's IRI, the article's date and the relation's date as written (or
+#: None), and whether it is negated and former (:mod:`kg.building.collect`).
+Fact = tuple[str, str, str, str, str, str, str | None, str | None, bool, bool]
+
 
 def kg(name: str) -> NamedNode:
     """A term of the ontology by local name."""
@@ -120,6 +125,8 @@ class _Builder:
         self.lang = article.metadata.language or ""
         self.quads: list[Quad] = []
         self.outlet: NamedNode | None = None
+        #: one :data:`Fact` an assertion, for the relation summary of a full build
+        self.facts: list[Fact] = []
 
     def add(self, s: NamedNode, p: NamedNode, o: NamedNode | Literal) -> None:
         self.quads.append(Quad(s, p, o, self.graph))
@@ -232,9 +239,11 @@ class _Builder:
             node = NamedNode(f"{self.iri}#assertion-{iri_segment(rel.id)}")
             if rel.type == ALIAS and s == o:
                 self.alias(node, NamedNode(s), (rel.subject, rel.object))
+                self.provenance(node, rel, (rel.subject, rel.object))
             else:
                 self.assertion(node, NamedNode(s), kg(rel.type), NamedNode(o), negated=rel.negated)
-            self.provenance(node, rel, (rel.subject, rel.object))
+                claimant = self.provenance(node, rel, (rel.subject, rel.object))
+                self.fact(s, KG + rel.type, o, node, claimant, rel)
 
     def equivalences(self, allowed: Callable[[str, str], bool]) -> None:
         """brat ``*`` sets whose members stay apart (merging off): alsoKnownAs assertions. A merged set needs no
@@ -251,7 +260,11 @@ class _Builder:
                 node = NamedNode(f"{self.iri}#assertion-equivalence-{n}-{k}")
                 self.assertion(node, NamedNode(s), kg(ALIAS), NamedNode(o), negated=False)
                 rel = Relation(f"equivalence-{n}-{k}", ALIAS, first, other)
-                self.provenance(node, rel, (first, other))
+                self.fact(s, KG + ALIAS, o, node, self.provenance(node, rel, (first, other)), rel)
+
+    def fact(self, s: str, p: str, o: str, node: NamedNode, claimant: NamedNode, rel: Relation) -> None:
+        self.facts.append((s, p, o, node.value, self.iri, claimant.value, self.article.metadata.date or None,
+                           rel.date or None, rel.negated, rel.former))
 
     def alias(self, node: NamedNode, target: NamedNode, names: Iterable[str]) -> None:
         """The record of an alias annotation whose names are one node: no self-loop, nothing lost."""
@@ -271,13 +284,14 @@ class _Builder:
         self.add(node, NamedNode(RDF + "predicate"), predicate)
         self.add(node, NamedNode(RDF + "object"), obj)
 
-    def provenance(self, node: NamedNode, rel: Relation, ends: tuple[str, str]) -> None:
-        """Article, evidence, quote, sentence, claimant, dates and flags of an assertion."""
+    def provenance(self, node: NamedNode, rel: Relation, ends: tuple[str, str]) -> NamedNode:
+        """Article, evidence, quote, sentence, claimant, dates and flags of an assertion; returns the claimant."""
         self.add(node, NamedNode(PROV + "wasDerivedFrom"), self.graph)
         evidence = rel.evidence or self.default_evidence(*ends)
         if evidence is not None:
             self.evidence(node, evidence)
-        self.add(node, kg("claimant"), self.claimant(rel.claimant))
+        claimant = self.claimant(rel.claimant)
+        self.add(node, kg("claimant"), claimant)
         if self.article.metadata.date:
             self.add(node, kg("reportedOn"), date_literal(self.article.metadata.date))
         if rel.date:
@@ -286,6 +300,7 @@ class _Builder:
             if getattr(rel, flag):
                 self.add(node, kg(flag), Literal(True))
         self.annotator(node, rel.confidence, rel.note)
+        return claimant
 
     def annotator(self, node: NamedNode, confidence: str | None, note: str | None) -> None:
         """What the annotator said of a claim: a confidence (``xsd:decimal``) and the note, verbatim."""
@@ -341,8 +356,10 @@ def article_to_quads(
     registry: Registry,
     base: str,
     content_hash: str | None = None,
+    facts: list[Fact] | None = None,
 ) -> list[Quad]:
-    """All quads of one article's named graph (see the module docstring for the model)."""
+    """All quads of one article's named graph (see the module docstring for the model); ``facts`` is given
+    a :data:`Fact` for each assertion."""
     builder = _Builder(article, resolved, registry, base, ontology.is_a)
     builder.metadata(content_hash)
     builder.entities()
@@ -350,6 +367,8 @@ def article_to_quads(
     builder.relations(symmetric)
     builder.equivalences(lambda a, b: ontology.allowed(ALIAS, a, b))
     builder.events()
+    if facts is not None:
+        facts.extend(builder.facts)
     return list(dict.fromkeys(builder.quads))
 
 

@@ -22,6 +22,7 @@ atomic rename.
 from __future__ import annotations
 
 import contextlib
+import io
 import multiprocessing
 import os
 import shutil
@@ -54,7 +55,7 @@ if TYPE_CHECKING:
 DEFAULT_STORE = ".kg-store"
 STORE_ENV = "KG_STORE"
 #: N-Quads bytes given to Oxigraph's bulk loader at once (its memory grows with the input of one call).
-BULK_SEGMENT = 32 * 1024 * 1024
+BULK_SEGMENT = 128 * 1024 * 1024
 
 #: Output formats by file suffix.
 FORMATS: dict[str, ox.RdfFormat] = {
@@ -358,22 +359,23 @@ class Shadow:
 
     def bulk_load(self, data: Iterable[bytes] | Path) -> None:
         """Load N-Quads, from a file or streamed as chunks of bytes (each ending at a line end), with
-        Oxigraph's bulk loader, a segment of about :data:`BULK_SEGMENT` bytes at a time: the loader holds
-        a whole batch in memory, so segments keep a build's memory flat however large the corpus."""
+        Oxigraph's bulk loader, about :data:`BULK_SEGMENT` bytes a call: the loader holds what one call
+        reads (up to a million quads) in memory, so segments keep a build's memory flat however large the
+        corpus. The loader reads each segment from the stream as it comes (no copy of it is joined first)."""
         try:
             if isinstance(data, Path):
-                self.store.bulk_load(path=str(data), format=ox.RdfFormat.N_QUADS)
+                self.store.bulk_load(path=str(data), format=ox.RdfFormat.N_QUADS, lenient=True)
                 return
-            segment: list[bytes] = []
-            size = 0
-            for chunk in data:
-                segment.append(chunk)
-                size += len(chunk)
-                if size >= BULK_SEGMENT:
-                    self.store.bulk_load(input=b"".join(segment), format=ox.RdfFormat.N_QUADS)
-                    segment, size = [], 0
-            if segment:
-                self.store.bulk_load(input=b"".join(segment), format=ox.RdfFormat.N_QUADS)
+            chunks = iter(data)
+            while True:
+                segment = _Segment(chunks, BULK_SEGMENT)
+                if not segment.peek():
+                    break
+                self.store.bulk_load(input=segment, format=ox.RdfFormat.N_QUADS, lenient=True)
+                if segment.error is not None:
+                    raise segment.error
+                if segment.exhausted:
+                    break
         except (OSError, SyntaxError) as exc:
             raise StoreError(f"loading the new store failed, the store was not changed: {exc}",
                              hint="is the disk full?" if isinstance(exc, OSError) else None) from None
@@ -406,6 +408,69 @@ class Shadow:
             with contextlib.suppress(AttributeError):
                 del self.store, self.view.store
             shutil.rmtree(self.folder, ignore_errors=True)
+
+
+class _Segment(io.RawIOBase):
+    """The next whole chunks of a stream of N-Quads chunks, up to about ``limit`` bytes, as a file to read.
+
+    What the stream raises is kept in ``error`` (the loader would turn it into an I/O error) and ends the
+    segment; ``exhausted`` tells that the stream has ended.
+
+    >>> chunks = iter([b"a\\n", b"bc\\n", b"d\\n"])
+    >>> first = _Segment(chunks, 3); first.read(), first.exhausted
+    (b'a\\nbc\\n', False)
+    >>> rest = _Segment(chunks, 3); rest.read(), rest.read(), rest.exhausted
+    (b'd\\n', b'', True)
+    """
+
+    def __init__(self, chunks: Iterator[bytes], limit: int) -> None:
+        self.chunks = chunks
+        self.limit = limit
+        self.taken = 0
+        self.buffer = memoryview(b"")
+        self.exhausted = False
+        self.error: BaseException | None = None
+
+    def readable(self) -> bool:
+        return True
+
+    def peek(self) -> bool:
+        """Whether the segment holds any byte (it reads its first chunk)."""
+        return self._fill()
+
+    def _fill(self) -> bool:
+        while not self.buffer:
+            if self.taken >= self.limit or self.exhausted or self.error is not None:
+                return False
+            try:
+                chunk = next(self.chunks)
+            except StopIteration:
+                self.exhausted = True
+                return False
+            except BaseException as exc:  # noqa: BLE001 - raised again after the loader returns
+                self.error = exc
+                return False
+            self.buffer = memoryview(chunk)
+            self.taken += len(chunk)
+        return True
+
+    def read(self, size: int | None = -1) -> bytes:
+        if not self._fill():
+            return b""
+        if size is None or size < 0:
+            parts = [bytes(self.buffer)]
+            self.buffer = memoryview(b"")
+            while self._fill():
+                parts.append(bytes(self.buffer))
+                self.buffer = memoryview(b"")
+            return b"".join(parts)
+        part, self.buffer = self.buffer[:size], self.buffer[size:]
+        return bytes(part)
+
+    def readinto(self, target: Any) -> int:
+        data = self.read(len(target))
+        target[:len(data)] = data
+        return len(data)
 
 
 # -- querying -----------------------------------------------------------------------------------------

@@ -1,0 +1,70 @@
+"""A full build's relation summary, gathered while the articles load, is the one SPARQL computes."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+from kg import build
+from kg.building.collect import Collector
+from kg.building.summary import summarise, summary_graph
+from kg.sparql.store import GraphStore
+from kg.vocab import ID_BASE
+
+ROOT = Path(__file__).parent.parent
+DATA = Path(__file__).parent / "data"
+
+
+def _synth():  # type: ignore[no-untyped-def]
+    spec = importlib.util.spec_from_file_location("kg_bench_synth_collect", ROOT / "benchmarks" / "synth.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def _lines(chunks: object) -> set[bytes]:
+    return {line for chunk in chunks for line in chunk.splitlines()}  # type: ignore[attr-defined]
+
+
+def _built_summary(store: GraphStore) -> set[bytes]:
+    stats = f"<{ID_BASE}stats>".encode()
+    return {line.rstrip(b"\n") for line in store.graph_nquads(summary_graph(ID_BASE)) if not line.startswith(stats)}
+
+
+@pytest.mark.parametrize("corpus", ["seeds", "multi", "identity_en", "conflict_en", "synth"])
+def test_the_gathered_summary_is_the_one_sparql_computes(corpus: str, tmp_path: Path):
+    if corpus == "synth":
+        path = _synth().generate_corpus(tmp_path / "synth", 40, seed=3)
+    else:
+        path = ROOT / "seeds" if corpus == "seeds" else DATA / corpus
+    store = GraphStore()
+    assert build([path], store=store).ok
+    gathered = _built_summary(store)
+    assert gathered == _lines(summarise(store, ID_BASE))  # SPARQL over the built store: the same quads
+    assert any(b"articleCount" in line for line in gathered)
+
+
+def test_unknown_dates_leave_first_and_last_out():
+    c = Collector(ID_BASE)
+    fact = ("https://e.org/a", "https://e.org/p", "https://e.org/b", "https://e.org/g#assertion-1", "https://e.org/g",
+            "https://e.org/c", "2016-01-02", "2015", False, True)
+    c.add([fact, (*fact[:3], "https://e.org/h#assertion-2", "https://e.org/h", "https://e.org/c", "2017-03-04", None,
+                  False, False)])
+    text = b"".join(c.nquads()).decode()
+    assert "firstReported> \"2016-01-02\"" in text and "lastReported> \"2017-03-04\"" in text
+    assert "firstDated" not in text and "allFormer" not in text and "articleCount> \"2\"" in text
+    assert "claimantCount> \"1\"" in text
+
+
+def test_a_relation_only_denied_has_no_counts():
+    c = Collector(ID_BASE)
+    links = c.add([("https://e.org/a", "https://e.org/p", "https://e.org/b", "https://e.org/g#assertion-1",
+                    "https://e.org/g", "https://e.org/c", "2016-01-02", None, True, False)])
+    text = b"".join(c.nquads()).decode()
+    assert "denied" in text and "asserted" not in text and "articleCount" not in text
+    assert links.count(b"\n") == 1
