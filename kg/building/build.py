@@ -242,8 +242,8 @@ def _build_locked(plan: _Plan, store: GraphStore, executor: Executor, *, force: 
     )
 
 
-def _load_articles(shadow: Shadow, plan: _Plan, executor: Executor, shards: Path | None,
-                   progress: Progress | None, collector: Collector | None = None) -> tuple[list[Problem], list[Problem]]:
+def _load_articles(shadow: Shadow, plan: _Plan, executor: Executor, shards: Path | None, progress: Progress | None,
+                   collector: Collector | None = None) -> tuple[list[Problem], list[Problem]]:
     """Map the articles on the executor and stream their quads into the shadow's bulk loader; returns the
     problems (files no reader knows among them) and what ``skip_invalid`` left out. A ``collector`` is
     given every assertion (and its links to the summary nodes load with the articles)."""

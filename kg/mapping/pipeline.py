@@ -30,8 +30,6 @@ from kg.model import Article, Entity, Event, Figure, Problem, Relation
 from kg.reading.check import Record, find_problems
 
 if TYPE_CHECKING:
-    from pyoxigraph import Quad
-
     from kg.mapping.rdf import Fact
     from kg.ontology import Ontology
     from kg.reading.corpus import ArticleFiles, Corpus
@@ -71,7 +69,7 @@ def process_article(
 ) -> ArticleResult:
     """Read, check, resolve and map one article (never raises for a problem of the article's files)."""
     from kg.mapping.identity import corpus_aliases, leave_out_pronouns, resolve_in_corpus
-    from kg.mapping.rdf import article_to_quads
+    from kg.mapping.rdf import article_nquads
     from kg.ontology import load_ontology
     from kg.reading.corpus import read_article
     from kg.reading.scheme import apply_scheme
@@ -113,9 +111,9 @@ def process_article(
         return ArticleResult(problems=(*problems, problem))
     problems = (*problems, *resolved.problems)
     facts: list[Fact] = []
-    quads = article_to_quads(article, resolved, ontology, registry=corpus.registry, base=base,
-                             content_hash=content_hash, facts=facts)
-    return ArticleResult(problems=problems, nquads=nquads_text(quads), skipped=skipped, assertions=tuple(facts))
+    nquads = article_nquads(article, resolved, ontology, registry=corpus.registry, base=base,
+                            content_hash=content_hash, facts=facts)
+    return ArticleResult(problems=problems, nquads=nquads, skipped=skipped, assertions=tuple(facts))
 
 
 #: At most this many mentions of one entity are mapped: an annotation marking a common word ``all: true`` in a
@@ -144,11 +142,6 @@ def cap_mentions(article: Article, source: str, limit: int = MAX_MENTIONS) -> tu
             entity = dataclasses.replace(entity, mentions=entity.mentions[:limit])
         entities.append(entity)
     return dataclasses.replace(article, entities=tuple(entities)), tuple(warnings)
-
-
-def nquads_text(quads: Iterable[Quad]) -> str:
-    """Quads as N-Quads lines (pyoxigraph's terms print as escaped N-Triples syntax: no text breaks out)."""
-    return "".join(f"{q.subject} {q.predicate} {q.object} {q.graph_name} .\n" for q in quads)
 
 
 def _refs(record: Entity | Relation | Event) -> Iterator[str]:

@@ -82,6 +82,82 @@ def date_literal(value: str) -> Literal:
     return Literal(value, datatype=NamedNode(XSD + "date"))
 
 
+# -- terms as N-Triples text ----------------------------------------------------------------------------
+# An article graph is written straight as N-Quads lines: building pyoxigraph terms and quads only to print
+# them took a third of the mapping. A term that needs no escaping is written as is; any other goes through
+# pyoxigraph, which validates and escapes it, so the text is the same as the terms' own.
+
+_PLAIN_IRI = re.compile(r"[^\x00-\x20<>\"{}|^`\\]+\Z")
+_PLAIN_TEXT = re.compile(r"[^\x00-\x1f\x7f\"\\]*\Z")
+_LANGS: dict[str, str] = {}
+
+
+def iri(value: str) -> str:
+    """An IRI as N-Triples text (``ValueError`` when it is not one).
+
+    >>> iri("https://e.org/a")
+    '<https://e.org/a>'
+    >>> iri("https://e.org/a b")
+    Traceback (most recent call last):
+    ValueError: Invalid IRI code point ' '
+    """
+    if _PLAIN_IRI.match(value) and ":" in value:
+        return f"<{value}>"
+    return str(NamedNode(value))
+
+
+def text(value: str, language: str = "") -> str:
+    """A string literal (with a language tag when given) as N-Triples text.
+
+    >>> text('a "b"', "AR"), text("x")
+    ('"a \\\\"b\\\\""@ar', '"x"')
+    """
+    if not _PLAIN_TEXT.match(value):
+        return str(Literal(value, language=language) if language else Literal(value))
+    if not language:
+        return f'"{value}"'
+    tag = _LANGS.get(language)
+    if tag is None:
+        tag = _LANGS[language] = str(Literal("", language=language))[2:]
+    return f'"{value}"{tag}'
+
+
+def typed(value: str, datatype: str) -> str:
+    """A typed literal as N-Triples text (``datatype`` a full IRI)."""
+    if _PLAIN_TEXT.match(value):
+        return f'"{value}"^^<{datatype}>'
+    return str(Literal(value, datatype=NamedNode(datatype)))
+
+
+def date_text(value: str) -> str:
+    """:func:`date_literal` as N-Triples text.
+
+    >>> date_text("2016")
+    '"2016"^^<http://www.w3.org/2001/XMLSchema#gYear>'
+    """
+    kind = "gYear" if _YEAR.match(value) else "gYearMonth" if _YEAR_MONTH.match(value) else "date"
+    return typed(value, XSD + kind)
+
+
+_T = f"<{RDF}type>"
+_L = f"<{RDFS}label>"
+_TRUE = str(Literal(True))
+_INTEGER = XSD + "integer"
+
+
+def _kg(name: str) -> str:
+    return f"<{KG}{name}>"
+
+
+_P = {name: _kg(name) for name in (
+    "Mention", "anchorOf", "beginIndex", "endIndex", "inArticle", "denotes", "evidence", "quote", "sentence",
+    "Source", "MediaOutlet", "Article", "outlet", "contentHash", "wikidata", "ucdpId", "note", "AliasAssertion",
+    "identifies", "nameMention", "Assertion", "claimant", "reportedOn", "date", "confidence", "place",
+    "hasFigure", "CasualtyFigure", "figureKind", "count", "qualifier", "casualtiesOf", *FLAGS, *EVENT_FLAGS)}
+_DERIVED = f"<{PROV}wasDerivedFrom>"
+_SUBJECT, _PREDICATE, _OBJECT = f"<{RDF}subject>", f"<{RDF}predicate>", f"<{RDF}object>"
+
+
 def article_iri(article_id: str, base: str) -> str:
     """The IRI (and graph name) of an article."""
     return f"{base}article/{iri_segment(article_id)}"
@@ -111,7 +187,7 @@ def sentence_span(text: str, start: int, end: int) -> Span:
 
 
 class _Builder:
-    """Collects the quads of one article graph."""
+    """Collects the quads of one article graph, as N-Quads lines (terms as N-Triples text)."""
 
     def __init__(self, article: Article, resolved: dict[str, Resolved], registry: Registry, base: str,
                  is_a: Callable[[str, str], bool]) -> None:
@@ -121,97 +197,106 @@ class _Builder:
         self.base = base
         self.is_a = is_a
         self.iri = article_iri(article.id, base)
-        self.graph = NamedNode(self.iri)
+        self.graph = iri(self.iri)
+        self.tail = f" {self.graph} .\n"
         self.lang = article.metadata.language or ""
-        self.quads: list[Quad] = []
-        self.outlet: NamedNode | None = None
+        self.lines: list[str] = []
+        self.outlet: str | None = None
+        self.sentences: dict[tuple[int, int], str] = {}
         #: one :data:`Fact` an assertion, for the relation summary of a full build
         self.facts: list[Fact] = []
 
-    def add(self, s: NamedNode, p: NamedNode, o: NamedNode | Literal) -> None:
-        self.quads.append(Quad(s, p, o, self.graph))
+    def add(self, s: str, p: str, o: str) -> None:
+        self.lines.append(f"{s} {p} {o}{self.tail}")
 
-    def text(self, value: str) -> Literal:
-        return Literal(value, language=self.lang) if self.lang else Literal(value)
+    def text(self, value: str) -> str:
+        return text(value, self.lang)
 
-    def mention(self, mention: Mention, denotes: NamedNode | None = None) -> NamedNode:
-        node = NamedNode(f"{self.iri}#char={mention.start},{mention.end}")
-        self.add(node, _TYPE, kg("Mention"))
-        self.add(node, kg("anchorOf"), self.text(mention.text))
-        self.add(node, kg("beginIndex"), Literal(str(mention.start), datatype=NamedNode(XSD + "integer")))
-        self.add(node, kg("endIndex"), Literal(str(mention.end), datatype=NamedNode(XSD + "integer")))
-        self.add(node, kg("inArticle"), self.graph)
+    def mention(self, mention: Mention, denotes: str | None = None) -> str:
+        node = f"<{self.iri}#char={mention.start},{mention.end}>"
+        add, p = self.add, _P
+        add(node, _T, p["Mention"])
+        add(node, p["anchorOf"], self.text(mention.text))
+        add(node, p["beginIndex"], f'"{mention.start}"^^<{_INTEGER}>')
+        add(node, p["endIndex"], f'"{mention.end}"^^<{_INTEGER}>')
+        add(node, p["inArticle"], self.graph)
         if denotes is not None:
-            self.add(node, kg("denotes"), denotes)
+            add(node, p["denotes"], denotes)
         return node
 
-    def evidence(self, node: NamedNode, mention: Mention) -> None:
+    def evidence(self, node: str, mention: Mention) -> None:
         """Link a claim to its evidence span, with the quote and the whole sentence."""
-        self.add(node, kg("evidence"), self.mention(mention))
-        self.add(node, kg("quote"), self.text(mention.text))
-        s = sentence_span(self.article.text, mention.start, mention.end)
-        self.add(node, kg("sentence"), self.text(self.article.text[s.start:s.end]))
+        self.add(node, _P["evidence"], self.mention(mention))
+        self.add(node, _P["quote"], self.text(mention.text))
+        sentence = self.sentences.get((mention.start, mention.end))
+        if sentence is None:
+            s = sentence_span(self.article.text, mention.start, mention.end)
+            sentence = self.sentences[(mention.start, mention.end)] = self.text(self.article.text[s.start:s.end])
+        self.add(node, _P["sentence"], sentence)
 
-    def claimant(self, value: str | None) -> NamedNode:
+    def claimant(self, value: str | None) -> str:
+        """The claimant's node (N-Triples text)."""
         if value is not None and value in self.resolved:
-            return NamedNode(self.resolved[value].iri)
+            return iri(self.resolved[value].iri)
         if value is None:
             return self.outlet_node()
-        iri, entry = claimant_iri(value, self.registry, base=self.base, is_a=self.is_a)
-        node = NamedNode(iri)
+        found, entry = claimant_iri(value, self.registry, base=self.base, is_a=self.is_a)
+        node = iri(found)
         if entry is None:
-            self.add(node, _TYPE, kg("Source"))
-            self.add(node, _LABEL, self.text(value))
+            self.add(node, _T, _P["Source"])
+            self.add(node, _L, self.text(value))
         return node
 
-    def outlet_node(self) -> NamedNode:
+    def outlet_node(self) -> str:
         if self.outlet is None:
             name = self.article.metadata.outlet or "unknown outlet"
-            iri, entry = claimant_iri(name, self.registry, base=self.base, is_a=self.is_a)
-            self.outlet = NamedNode(iri)
+            found, entry = claimant_iri(name, self.registry, base=self.base, is_a=self.is_a)
+            self.outlet = iri(found)
             if entry is None:
-                self.add(self.outlet, _TYPE, kg("MediaOutlet"))
-                self.add(self.outlet, _LABEL, Literal(name))
+                self.add(self.outlet, _T, _P["MediaOutlet"])
+                self.add(self.outlet, _L, text(name))
         return self.outlet
 
     # -- the parts of an article ----------------------------------------------------------------
 
     def metadata(self, content_hash: str | None) -> None:
         meta = self.article.metadata
-        self.add(self.graph, _TYPE, kg("Article"))
+        g = self.graph
+        self.add(g, _T, _P["Article"])
         if meta.title:
-            self.add(self.graph, NamedNode(DCT + "title"), self.text(meta.title))
+            self.add(g, f"<{DCT}title>", self.text(meta.title))
         if meta.outlet:
-            self.add(self.graph, kg("outlet"), Literal(meta.outlet))
+            self.add(g, _P["outlet"], text(meta.outlet))
         if meta.date:
-            self.add(self.graph, NamedNode(DCT + "date"), date_literal(meta.date))
+            self.add(g, f"<{DCT}date>", date_text(meta.date))
         if meta.language:
-            self.add(self.graph, NamedNode(DCT + "language"), Literal(meta.language))
+            self.add(g, f"<{DCT}language>", text(meta.language))
         if meta.url:
-            self.add(self.graph, NamedNode(SCHEMA + "url"), Literal(meta.url, datatype=NamedNode(XSD + "anyURI")))
+            self.add(g, f"<{SCHEMA}url>", typed(meta.url, XSD + "anyURI"))
         if content_hash:
-            self.add(self.graph, kg("contentHash"), Literal(content_hash))
+            self.add(g, _P["contentHash"], text(content_hash))
 
     def entities(self) -> None:
         for entity in self.article.entities:
             res = self.resolved[entity.id]
             if res.category == "quantity":
                 continue
-            node = NamedNode(res.iri)
+            node = iri(res.iri)
             if res.typed:
-                self.add(node, _TYPE, kg(entity.type))
+                self.add(node, _T, _kg(entity.type))
             if res.label:
-                self.add(node, _LABEL, self.text(res.label))
+                self.add(node, _L, self.text(res.label))
             if res.entry is None:
                 for kind, value in entity.external_ids:
                     if kind == "wikidata" and _QID.match(value):
-                        self.add(node, kg("wikidata"), NamedNode(WD + value))
+                        self.add(node, _P["wikidata"], f"<{WD}{value}>")
                     elif kind == "ucdp":
-                        self.add(node, kg("ucdpId"), Literal(value))
+                        self.add(node, _P["ucdpId"], text(value))
+            note = text(entity.note) if entity.note else None
             for mention in entity.mentions:
                 mnode = self.mention(mention, node)
-                if entity.note:
-                    self.add(mnode, kg("note"), Literal(entity.note))
+                if note is not None:
+                    self.add(mnode, _P["note"], note)
 
     def first_mention(self, entity_id: str) -> Mention | None:
         entity = self.article.entity(entity_id)
@@ -236,12 +321,12 @@ class _Builder:
             s, o = self.resolved[rel.subject].iri, self.resolved[rel.object].iri
             if rel.type in symmetric and o < s:
                 s, o = o, s
-            node = NamedNode(f"{self.iri}#assertion-{iri_segment(rel.id)}")
+            node = iri(f"{self.iri}#assertion-{iri_segment(rel.id)}")
             if rel.type == ALIAS and s == o:
-                self.alias(node, NamedNode(s), (rel.subject, rel.object))
+                self.alias(node, iri(s), (rel.subject, rel.object))
                 self.provenance(node, rel, (rel.subject, rel.object))
             else:
-                self.assertion(node, NamedNode(s), kg(rel.type), NamedNode(o), negated=rel.negated)
+                self.assertion(node, iri(s), _kg(rel.type), iri(o), negated=rel.negated)
                 claimant = self.provenance(node, rel, (rel.subject, rel.object))
                 self.fact(s, KG + rel.type, o, node, claimant, rel)
 
@@ -257,95 +342,118 @@ class _Builder:
                 s, o = sorted((self.resolved[first].iri, self.resolved[other].iri))
                 if s == o or not allowed(self.resolved[first].type, self.resolved[other].type):
                     continue  # one node already, or an actor and a place (resolution reports it)
-                node = NamedNode(f"{self.iri}#assertion-equivalence-{n}-{k}")
-                self.assertion(node, NamedNode(s), kg(ALIAS), NamedNode(o), negated=False)
+                node = iri(f"{self.iri}#assertion-equivalence-{n}-{k}")
+                self.assertion(node, iri(s), _kg(ALIAS), iri(o), negated=False)
                 rel = Relation(f"equivalence-{n}-{k}", ALIAS, first, other)
                 self.fact(s, KG + ALIAS, o, node, self.provenance(node, rel, (first, other)), rel)
 
-    def fact(self, s: str, p: str, o: str, node: NamedNode, claimant: NamedNode, rel: Relation) -> None:
-        self.facts.append((s, p, o, node.value, self.iri, claimant.value, self.article.metadata.date or None,
+    def fact(self, s: str, p: str, o: str, node: str, claimant: str, rel: Relation) -> None:
+        self.facts.append((s, p, o, node[1:-1], self.iri, claimant[1:-1], self.article.metadata.date or None,
                            rel.date or None, rel.negated, rel.former))
 
-    def alias(self, node: NamedNode, target: NamedNode, names: Iterable[str]) -> None:
+    def alias(self, node: str, target: str, names: Iterable[str]) -> None:
         """The record of an alias annotation whose names are one node: no self-loop, nothing lost."""
-        self.add(node, _TYPE, kg("AliasAssertion"))
-        self.add(node, kg("identifies"), target)
+        self.add(node, _T, _P["AliasAssertion"])
+        self.add(node, _P["identifies"], target)
         for x in names:
             mention = self.first_mention(x)
             if mention is not None:
-                self.add(node, kg("nameMention"), NamedNode(f"{self.iri}#char={mention.start},{mention.end}"))
+                self.add(node, _P["nameMention"], f"<{self.iri}#char={mention.start},{mention.end}>")
 
-    def assertion(self, node: NamedNode, subject: NamedNode, predicate: NamedNode, obj: NamedNode, *,
-                  negated: bool) -> None:
+    def assertion(self, node: str, subject: str, predicate: str, obj: str, *, negated: bool) -> None:
         if not negated:
             self.add(subject, predicate, obj)
-        self.add(node, _TYPE, kg("Assertion"))
-        self.add(node, NamedNode(RDF + "subject"), subject)
-        self.add(node, NamedNode(RDF + "predicate"), predicate)
-        self.add(node, NamedNode(RDF + "object"), obj)
+        self.add(node, _T, _P["Assertion"])
+        self.add(node, _SUBJECT, subject)
+        self.add(node, _PREDICATE, predicate)
+        self.add(node, _OBJECT, obj)
 
-    def provenance(self, node: NamedNode, rel: Relation, ends: tuple[str, str]) -> NamedNode:
+    def provenance(self, node: str, rel: Relation, ends: tuple[str, str]) -> str:
         """Article, evidence, quote, sentence, claimant, dates and flags of an assertion; returns the claimant."""
-        self.add(node, NamedNode(PROV + "wasDerivedFrom"), self.graph)
+        self.add(node, _DERIVED, self.graph)
         evidence = rel.evidence or self.default_evidence(*ends)
         if evidence is not None:
             self.evidence(node, evidence)
         claimant = self.claimant(rel.claimant)
-        self.add(node, kg("claimant"), claimant)
+        self.add(node, _P["claimant"], claimant)
         if self.article.metadata.date:
-            self.add(node, kg("reportedOn"), date_literal(self.article.metadata.date))
+            self.add(node, _P["reportedOn"], date_text(self.article.metadata.date))
         if rel.date:
-            self.add(node, kg("date"), date_literal(rel.date))
+            self.add(node, _P["date"], date_text(rel.date))
         for flag in FLAGS:
             if getattr(rel, flag):
-                self.add(node, kg(flag), Literal(True))
+                self.add(node, _P[flag], _TRUE)
         self.annotator(node, rel.confidence, rel.note)
         return claimant
 
-    def annotator(self, node: NamedNode, confidence: str | None, note: str | None) -> None:
+    def annotator(self, node: str, confidence: str | None, note: str | None) -> None:
         """What the annotator said of a claim: a confidence (``xsd:decimal``) and the note, verbatim."""
         if confidence is not None:
-            self.add(node, kg("confidence"), Literal(confidence, datatype=NamedNode(XSD + "decimal")))
+            self.add(node, _P["confidence"], typed(confidence, XSD + "decimal"))
         if note:
-            self.add(node, kg("note"), Literal(note))
+            self.add(node, _P["note"], text(note))
 
     def events(self) -> None:
         for ev in self.article.events:
-            node = NamedNode(f"{self.iri}#event-{iri_segment(ev.id)}")
-            self.add(node, _TYPE, kg(ev.type))
-            self.add(node, NamedNode(PROV + "wasDerivedFrom"), self.graph)
+            node = iri(f"{self.iri}#event-{iri_segment(ev.id)}")
+            self.add(node, _T, _kg(ev.type))
+            self.add(node, _DERIVED, self.graph)
             for role, target in ev.arguments:
-                self.add(node, kg(role), self.node_of(target))
+                self.add(node, _kg(role), self.node_of(target))
             if ev.place is not None:
-                self.add(node, kg("place"), self.node_of(ev.place))
+                self.add(node, _P["place"], self.node_of(ev.place))
             if ev.date:
-                self.add(node, kg("date"), date_literal(ev.date))
+                self.add(node, _P["date"], date_text(ev.date))
             if self.article.metadata.date:
-                self.add(node, kg("reportedOn"), date_literal(self.article.metadata.date))
+                self.add(node, _P["reportedOn"], date_text(self.article.metadata.date))
             if ev.trigger is not None:
                 self.evidence(node, ev.trigger)
-            self.add(node, kg("claimant"), self.claimant(ev.claimant))
+            self.add(node, _P["claimant"], self.claimant(ev.claimant))
             for flag in EVENT_FLAGS:
                 if getattr(ev, flag):
-                    self.add(node, kg(flag), Literal(True))
+                    self.add(node, _P[flag], _TRUE)
             self.annotator(node, ev.confidence, ev.note)
             for n, fig in enumerate(ev.figures, 1):
-                fnode = NamedNode(f"{self.iri}#figure-{iri_segment(ev.id)}-{n}")
-                self.add(node, kg("hasFigure"), fnode)
-                self.add(fnode, _TYPE, kg("CasualtyFigure"))
-                self.add(fnode, kg("figureKind"), kg(fig.kind))
-                self.add(fnode, kg("count"), Literal(str(fig.count), datatype=NamedNode(XSD + "integer")))
-                self.add(fnode, kg("qualifier"), Literal(fig.qualifier))
+                fnode = iri(f"{self.iri}#figure-{iri_segment(ev.id)}-{n}")
+                self.add(node, _P["hasFigure"], fnode)
+                self.add(fnode, _T, _P["CasualtyFigure"])
+                self.add(fnode, _P["figureKind"], _kg(fig.kind))
+                self.add(fnode, _P["count"], typed(str(fig.count), _INTEGER))
+                self.add(fnode, _P["qualifier"], text(fig.qualifier))
                 if fig.of is not None:
-                    self.add(fnode, kg("casualtiesOf"), self.node_of(fig.of))
-                self.add(fnode, kg("claimant"), self.claimant(fig.claimant))
+                    self.add(fnode, _P["casualtiesOf"], self.node_of(fig.of))
+                self.add(fnode, _P["claimant"], self.claimant(fig.claimant))
                 if fig.evidence is not None:
                     self.evidence(fnode, fig.evidence)
 
-    def node_of(self, ref: str) -> NamedNode:
+    def node_of(self, ref: str) -> str:
         if ref in self.resolved:
-            return NamedNode(self.resolved[ref].iri)
-        return NamedNode(f"{self.iri}#event-{iri_segment(ref)}")
+            return iri(self.resolved[ref].iri)
+        return iri(f"{self.iri}#event-{iri_segment(ref)}")
+
+
+def article_nquads(
+    article: Article,
+    resolved: dict[str, Resolved],
+    ontology: Ontology,
+    *,
+    registry: Registry,
+    base: str,
+    content_hash: str | None = None,
+    facts: list[Fact] | None = None,
+) -> str:
+    """One article's named graph as N-Quads lines, each quad once (see the module docstring for the model);
+    ``facts`` is given a :data:`Fact` for each assertion."""
+    builder = _Builder(article, resolved, registry, base, ontology.is_a)
+    builder.metadata(content_hash)
+    builder.entities()
+    symmetric = frozenset(n for n in ontology.relation_types if ontology.term(n).symmetric)
+    builder.relations(symmetric)
+    builder.equivalences(lambda a, b: ontology.allowed(ALIAS, a, b))
+    builder.events()
+    if facts is not None:
+        facts.extend(builder.facts)
+    return "".join(dict.fromkeys(builder.lines))
 
 
 def article_to_quads(
@@ -356,20 +464,12 @@ def article_to_quads(
     registry: Registry,
     base: str,
     content_hash: str | None = None,
-    facts: list[Fact] | None = None,
 ) -> list[Quad]:
-    """All quads of one article's named graph (see the module docstring for the model); ``facts`` is given
-    a :data:`Fact` for each assertion."""
-    builder = _Builder(article, resolved, registry, base, ontology.is_a)
-    builder.metadata(content_hash)
-    builder.entities()
-    symmetric = frozenset(n for n in ontology.relation_types if ontology.term(n).symmetric)
-    builder.relations(symmetric)
-    builder.equivalences(lambda a, b: ontology.allowed(ALIAS, a, b))
-    builder.events()
-    if facts is not None:
-        facts.extend(builder.facts)
-    return list(dict.fromkeys(builder.quads))
+    """:func:`article_nquads` as pyoxigraph quads."""
+    from pyoxigraph import RdfFormat, parse
+
+    data = article_nquads(article, resolved, ontology, registry=registry, base=base, content_hash=content_hash)
+    return list(parse(data.encode("utf-8"), format=RdfFormat.N_QUADS))  # type: ignore[arg-type]
 
 
 def registry_to_quads(registry: Registry, ontology: Ontology, *, base: str) -> Iterator[Quad]:

@@ -27,8 +27,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
-
 from kg.errors import AnnotationError
 from kg.model import (
     Article,
@@ -43,6 +41,8 @@ from kg.model import (
     valid_date,
     valid_decimal,
 )
+from kg.reading.yamlload import Map as _Map
+from kg.reading.yamlload import load_yaml as load_yaml
 
 if TYPE_CHECKING:
     from kg.reading.scheme import CorpusConfig
@@ -63,61 +63,6 @@ _ITEM_KEYS = {
 }
 for _what in ("an entity", "a relation", "an event"):  # kg annotate's draft marker (kg.drafting.markers):
     _ITEM_KEYS[_what] += ("draft",)                     # kg check warns on it; the reader passes it by
-
-
-class _Map(dict[str, Any]):
-    """A YAML mapping that remembers the line it started on."""
-
-    line: int = 0
-
-
-class _Seq(list[Any]):
-    """A YAML sequence that remembers its line and the line of each item (scalars too)."""
-
-    line: int = 0
-    item_lines: tuple[int, ...] = ()
-
-
-class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-    """The safe loader (libyaml's C parser where PyYAML has it) recording line numbers on collections."""
-
-
-def _construct_map(loader: _Loader, node: yaml.MappingNode) -> _Map:
-    value = _Map({str(k): v for k, v in loader.construct_mapping(node, deep=True).items()})
-    value.line = node.start_mark.line + 1
-    return value
-
-
-def _construct_seq(loader: _Loader, node: yaml.SequenceNode) -> _Seq:
-    value = _Seq(loader.construct_sequence(node, deep=True))
-    value.line = node.start_mark.line + 1
-    value.item_lines = tuple(child.start_mark.line + 1 for child in node.value)
-    return value
-
-
-def _construct_str(loader: _Loader, node: yaml.ScalarNode) -> str:
-    return str(loader.construct_scalar(node))
-
-
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_map)
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_seq)
-# Dates and times stay strings: "2016-07-17" is metadata, not a datetime.
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_str)
-
-
-def load_yaml(yaml_text: str, *, source: str) -> Any:
-    """Parse YAML with line numbers; a syntax error becomes an :class:`AnnotationError` with its line."""
-    try:
-        return yaml.load(yaml_text, Loader=_Loader)  # noqa: S506 - SafeLoader subclass
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else None
-        problem = exc.problem or exc.context or "invalid YAML"
-        raise AnnotationError(
-            f"YAML syntax error: {problem}", file=source, line=line, hint="fix the YAML at that line"
-        ) from None
-    except yaml.YAMLError as exc:
-        raise AnnotationError(f"YAML error: {exc}", file=source, hint="fix the YAML") from None
 
 
 def _line(value: Any, default: int | None) -> int | None:

@@ -371,7 +371,7 @@ class Shadow:
                 segment = _Segment(chunks, BULK_SEGMENT)
                 if not segment.peek():
                     break
-                self.store.bulk_load(input=segment, format=ox.RdfFormat.N_QUADS, lenient=True)
+                self.store.bulk_load(input=segment, format=ox.RdfFormat.N_QUADS, lenient=True)  # type: ignore[arg-type]
                 if segment.error is not None:
                     raise segment.error
                 if segment.exhausted:
