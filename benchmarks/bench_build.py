@@ -119,7 +119,11 @@ def measure_raw(nquads: str, store_dir: str) -> dict:
     store.bulk_load(path=nquads, format=ox.RdfFormat.N_QUADS)
     store.flush()
     seconds = time.perf_counter() - start
-    return {"seconds": round(seconds, 3), "quads": len(store), **_peak()}
+    quads = len(store)
+    del store
+    size = disk_bytes(Path(store_dir))
+    return {"seconds": round(seconds, 3), "quads": quads, "disk_mb": round(size / 1e6, 1),
+            "bytes_per_quad": round(size / max(quads, 1), 1), **_peak()}
 
 
 def measure_kill(corpus: str, store_dir: str, delay: float) -> dict:
@@ -329,6 +333,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, default=OUT, help="JSON results file")
     parser.add_argument("--skip", nargs="*", default=[], choices=["w1", "dask", "kill", "rdflib"],
                         help="cases to leave out (the 2-worker build, rebuilds and raw load always run)")
+    parser.add_argument("--work", type=Path, default=None, help="folder for the corpora and stores (default: a "
+                        "temporary folder); removed afterwards")
     parser.add_argument("--child", nargs=2, metavar=("KIND", "ARGS"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -342,7 +348,9 @@ def main(argv: list[str] | None = None) -> None:
     MEMORY_LIMIT[0] = int(args.memory_limit * 2**30) if args.memory_limit else None
 
     results = []
-    with tempfile.TemporaryDirectory(prefix="kg-bench-build-") as tmp:
+    if args.work is not None:
+        args.work.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="kg-bench-build-", dir=args.work) as tmp:
         for n in args.sizes:
             print(f"{n:,} articles", flush=True)
             results.append(bench_size(n, Path(tmp), seed=args.seed, relations=args.relations,

@@ -68,3 +68,20 @@ def test_a_relation_only_denied_has_no_counts():
     text = b"".join(c.nquads()).decode()
     assert "denied" in text and "asserted" not in text and "articleCount" not in text
     assert links.count(b"\n") == 1
+
+
+@pytest.mark.parametrize("corpus", ["seeds", "multi", "identity_ar", "network", "synth"])
+def test_the_counts_of_a_full_build_are_those_counted_over_the_store(corpus: str, tmp_path: Path):
+    from kg.building.counting import full_counts, read_counts
+
+    if corpus == "synth":
+        path = _synth().generate_corpus(tmp_path / "synth", 30, seed=5)
+    else:
+        path = ROOT / "seeds" if corpus == "seeds" else DATA / corpus
+    store = GraphStore()
+    assert build([path], store=store).ok
+    kept = read_counts(store, ID_BASE)
+    assert kept is not None
+    kept.pop("_registries")
+    assert kept == full_counts(store)
+    assert kept["quads"] == len(store) and kept["articles"] > 0

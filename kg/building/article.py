@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kg.mapping.pipeline import process_article
-from kg.mapping.rdf import Fact
+from kg.mapping.rdf import ArticleCounts, Fact
 from kg.model import Problem
 from kg.reading.corpus import ArticleFiles, Corpus, open_corpus
 
@@ -54,6 +54,7 @@ class BatchResult:
     articles: int = 0
     skipped: tuple[Problem, ...] = ()  # what ``skip_invalid`` left out
     assertions: tuple[Fact, ...] = ()  # what the relation summary needs (kg.building.collect)
+    counted: tuple[ArticleCounts, ...] = ()  # what the statistics count, an article each
 
     @property
     def failed(self) -> bool:
@@ -78,6 +79,7 @@ def map_batch(batch: Batch, corpus: Corpus | None = None) -> BatchResult:
     skipped: list[Problem] = []
     parts: list[str] = []
     facts: list[Fact] = []
+    counted: list[ArticleCounts] = []
     for item in batch.items:
         result = process_article(item.files, corpus, content_hash=item.content_hash,
                                  skip_invalid=item.skip_invalid)
@@ -85,15 +87,17 @@ def map_batch(batch: Batch, corpus: Corpus | None = None) -> BatchResult:
         skipped.extend(result.skipped)
         parts.append(result.nquads)
         facts.extend(result.assertions)
+        if result.counted is not None and result.nquads:
+            counted.append(result.counted)
     failed = any(p.severity == "error" for p in problems)
     data = b"" if failed else "".join(parts).encode("utf-8")
-    kept = () if failed else tuple(facts)
+    kept, counts = ((), ()) if failed else (tuple(facts), tuple(counted))
     if batch.shard is not None:
         batch.shard.parent.mkdir(parents=True, exist_ok=True)
         tmp = batch.shard.with_suffix(".tmp")
         tmp.write_bytes(data)
         tmp.replace(batch.shard)
         return BatchResult(tuple(problems), shard=batch.shard, articles=len(batch.items), skipped=tuple(skipped),
-                           assertions=kept)
+                           assertions=kept, counted=counts)
     return BatchResult(tuple(problems), nquads=data, articles=len(batch.items), skipped=tuple(skipped),
-                       assertions=kept)
+                       assertions=kept, counted=counts)

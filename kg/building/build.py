@@ -212,6 +212,9 @@ def _build_locked(plan: _Plan, store: GraphStore, executor: Executor, *, force: 
             return BuildReport(articles=len(plan.items), problems=tuple(problems), skipped=tuple(skipped))
         stage("writing the registry and the relation summary")
         shadow.bulk_load(_registry_nquads(load))
+        if collector is not None:
+            for body in load.values():
+                collector.count_registry(body)
         stats: dict[str, object] | None = None
         if base is not None:
             mapped = [i.graph for _, i in plan.todo]
@@ -220,7 +223,7 @@ def _build_locked(plan: _Plan, store: GraphStore, executor: Executor, *, force: 
             counts = (tally.apply(kept, [*mapped, *load], rewritten, base)
                       if tally is not None and kept is not None and rewritten is not None else None)
             if counts is None:
-                counts = full_counts(shadow.view)
+                counts = collector.counts(shadow.view) if collector is not None else full_counts(shadow.view)
                 counts["quads"] = int(counts["quads"]) + 1  # the quad that keeps them
             counts["_registries"] = dict(sorted(digests.items()))
             write_counts(shadow, counts, base)
@@ -270,12 +273,14 @@ def _load_articles(shadow: Shadow, plan: _Plan, executor: Executor, shards: Path
                 progress(done, total)
             if failed:
                 continue  # keep mapping, to report every problem; nothing more is loaded
-            if result.shard is not None:  # one batch: a few MB, and whole lines (a segment must end at one)
-                yield result.shard.read_bytes()
-            elif result.nquads:
-                yield result.nquads
-            if collector is not None and result.assertions:
-                yield collector.add(result.assertions)
+            data = result.shard.read_bytes() if result.shard is not None else result.nquads
+            if data:  # one batch: a few MB, and whole lines (a segment must end at one)
+                yield data
+            if collector is not None:
+                links = collector.add(result.assertions)
+                collector.count(result.counted)
+                collector.quads += data.count(b"\n") + links.count(b"\n")
+                yield links
 
     shadow.bulk_load(chunks())
     return problems, skipped

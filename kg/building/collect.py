@@ -19,13 +19,19 @@ with SPARQL.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
 from kg.building.summary import Key, summary_graph, summary_node
-from kg.mapping.rdf import Fact
+from kg.mapping.rdf import ArticleCounts, Fact
 from kg.vocab import KG, RDF
+
+if TYPE_CHECKING:
+    from kg.sparql.store import GraphStore
 
 _XSD_INT = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 _TRUE = ox.Literal(True)
@@ -66,8 +72,26 @@ class _Relation:
         self.all_former = self.all_former and former
 
 
+@lru_cache(maxsize=1)
+def _categories() -> dict[str, tuple[str, ...]]:
+    """Class IRI → what the statistics count it as (as :func:`kg.building.stats.store_stats` does: a class
+    may be counted twice, a country among actors and places)."""
+    from kg.ontology import load_ontology
+
+    ontology = load_ontology()
+    out: dict[str, tuple[str, ...]] = {f"{KG}Article": ("articles",), f"{KG}Assertion": ("assertions",),
+                                       f"{KG}CasualtyFigure": ("figures",)}
+    for key, names in (("actors", ontology.actor_types), ("places", ontology.place_types),
+                       ("events", ontology.event_types)):
+        for n in names:
+            out[f"{KG}{n}"] = (*out.get(f"{KG}{n}", ()), key)
+    return out
+
+
 class Collector:
-    """Folds the assertions of the mapped articles into the relation summary of ``base``."""
+    """Folds the assertions of the mapped articles into the relation summary of ``base``, and counts what
+    the statistics of the build count (:meth:`counts`, the same as :func:`kg.building.counting.full_counts`
+    over the built store)."""
 
     def __init__(self, base: str) -> None:
         self.base = base
@@ -75,6 +99,63 @@ class Collector:
         self.relations: dict[Key, _Relation] = {}
         self._ids: dict[str, int] = {}  # article and claimant IRIs → small numbers (the sets hold those)
         self._link = f"<{KG}assertion>"
+        #: quads loaded so far (articles, links, registry, summary nodes: no two graphs share a quad)
+        self.quads = 0
+        self._local: Counter[str] = Counter()  # things of one article graph (its IRI or IRI#…): counted
+        self._shared: dict[str, set[str]] = {}  # things several graphs may type (actors, places): kept
+        self._claims: Counter[str] = Counter()
+        self._shared_claims: dict[str, set[str]] = {}
+
+    def count(self, counted: Iterable[ArticleCounts]) -> None:
+        """Count what some article graphs type and claim."""
+        categories = _categories()
+        for article in counted:
+            scope = article.graph + "#"
+            local: set[tuple[str, str]] = set()
+            for node, cls in article.typed:
+                for category in categories.get(cls, ()):
+                    if node == article.graph or node.startswith(scope):
+                        local.add((node, category))
+                    else:
+                        self._shared.setdefault(category, set()).add(node)
+            self._local.update(category for _, category in local)
+            for claimant, claim in article.claims:
+                if claim.startswith(scope):
+                    self._claims[claimant] += 1
+                else:
+                    self._shared_claims.setdefault(claimant, set()).add(claim)
+
+    def count_registry(self, nquads: str) -> None:
+        """Count what a registry graph's N-Quads lines type (and its quads)."""
+        categories = _categories()
+        kind = f"<{RDF}type>"
+        for line in nquads.splitlines():
+            s, p, o, _ = line.split(" ", 3)
+            if p == kind:
+                for category in categories.get(o[1:-1], ()):
+                    self._shared.setdefault(category, set()).add(s[1:-1])
+        self.quads += nquads.count("\n")
+
+    def counts(self, store: GraphStore) -> dict[str, Any]:
+        """The statistics of the built store (``store``: for the claimants' labels), as ``full_counts``."""
+        from kg.building.counting import claimant_labels
+
+        def n(category: str) -> int:
+            return self._local[category] + len(self._shared.get(category, ()))
+
+        relations: Counter[str] = Counter()
+        negated: Counter[str] = Counter()
+        for (_, p, _), r in self.relations.items():
+            (relations if r.asserted else negated)[p.removeprefix(KG)] += 1
+        claims = Counter(self._claims)
+        for claimant, found in self._shared_claims.items():
+            claims[claimant] += len(found)
+        return {"articles": n("articles"), "actors": n("actors"), "places": n("places"),
+                "relations": sum(relations.values()), "negated": sum(negated.values()),
+                "assertions": n("assertions"), "events": n("events"), "figures": n("figures"),
+                "quads": self.quads, "relations_by_type": dict(sorted(relations.items())),
+                "claims_by_claimant": claimant_labels(store, claims), "_claims": dict(sorted(claims.items())),
+                "negated_by_type": dict(sorted(negated.items()))}
 
     def __len__(self) -> int:
         return len(self.relations)
@@ -121,7 +202,9 @@ class Collector:
                     if not missing:
                         lines.append(f"{node} <{KG}{name}> {ox.Literal(value)} {g}")
             if n % _CHUNK == 0:
+                self.quads += len(lines)
                 yield "".join(lines).encode("utf-8")
                 lines = []
         if lines:
+            self.quads += len(lines)
             yield "".join(lines).encode("utf-8")

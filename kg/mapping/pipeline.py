@@ -30,7 +30,7 @@ from kg.model import Article, Entity, Event, Figure, Problem, Relation
 from kg.reading.check import Record, find_problems
 
 if TYPE_CHECKING:
-    from kg.mapping.rdf import Fact
+    from kg.mapping.rdf import ArticleCounts, Fact
     from kg.ontology import Ontology
     from kg.reading.corpus import ArticleFiles, Corpus
 
@@ -42,13 +42,15 @@ class ArticleResult:
     ``problems``: what ``kg check`` prints (errors and warnings; no errors when ``skip_invalid``);
     ``nquads``: the article graph as N-Quads lines (empty when the article has errors and nothing is skipped);
     ``skipped``: the errors of the records left out with ``skip_invalid``;
-    ``assertions``: a :data:`kg.mapping.rdf.Fact` for each assertion of the graph.
+    ``assertions``: a :data:`kg.mapping.rdf.Fact` for each assertion of the graph; ``counted``: what the
+    statistics count in it (:class:`kg.mapping.rdf.ArticleCounts`).
     """
 
     problems: tuple[Problem, ...] = ()
     nquads: str = ""
     skipped: tuple[Problem, ...] = ()
     assertions: tuple[Fact, ...] = ()  # what the relation summary needs of each (kg.building.collect)
+    counted: ArticleCounts | None = None  # what the build's statistics count (kg.building.collect)
 
     @property
     def errors(self) -> list[Problem]:
@@ -69,7 +71,7 @@ def process_article(
 ) -> ArticleResult:
     """Read, check, resolve and map one article (never raises for a problem of the article's files)."""
     from kg.mapping.identity import corpus_aliases, leave_out_pronouns, resolve_in_corpus
-    from kg.mapping.rdf import article_nquads
+    from kg.mapping.rdf import ArticleCounts, article_nquads
     from kg.ontology import load_ontology
     from kg.reading.corpus import read_article
     from kg.reading.scheme import apply_scheme
@@ -111,9 +113,11 @@ def process_article(
         return ArticleResult(problems=(*problems, problem))
     problems = (*problems, *resolved.problems)
     facts: list[Fact] = []
+    counted = ArticleCounts()
     nquads = article_nquads(article, resolved, ontology, registry=corpus.registry, base=base,
-                            content_hash=content_hash, facts=facts)
-    return ArticleResult(problems=problems, nquads=nquads, skipped=skipped, assertions=tuple(facts))
+                            content_hash=content_hash, facts=facts, counted=counted)
+    return ArticleResult(problems=problems, nquads=nquads, skipped=skipped, assertions=tuple(facts),
+                         counted=counted)
 
 
 #: At most this many mentions of one entity are mapped: an annotation marking a common word ``all: true`` in a

@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from pyoxigraph import Literal, NamedNode, Quad
@@ -62,6 +63,16 @@ _QID = re.compile(r"^Q[1-9][0-9]*$")
 #: its article (graph) IRI, its claimant's IRI, the article's date and the relation's date as written (or
 #: None), and whether it is negated and former (:mod:`kg.building.collect`).
 Fact = tuple[str, str, str, str, str, str, str | None, str | None, bool, bool]
+
+
+@dataclass
+class ArticleCounts:
+    """What the statistics of a full build count in one article graph (:mod:`kg.building.collect`): the
+    (node, class IRI) pairs it types, mentions left out, and the (claimant, claim) pairs of its claims."""
+
+    graph: str = ""
+    typed: list[tuple[str, str]] = field(default_factory=list)
+    claims: list[tuple[str, str]] = field(default_factory=list)
 
 
 def kg(name: str) -> NamedNode:
@@ -154,6 +165,7 @@ _P = {name: _kg(name) for name in (
     "Source", "MediaOutlet", "Article", "outlet", "contentHash", "wikidata", "ucdpId", "note", "AliasAssertion",
     "identifies", "nameMention", "Assertion", "claimant", "reportedOn", "date", "confidence", "place",
     "hasFigure", "CasualtyFigure", "figureKind", "count", "qualifier", "casualtiesOf", *FLAGS, *EVENT_FLAGS)}
+_MENTION, _CLAIMANT = _P["Mention"], _P["claimant"]
 _DERIVED = f"<{PROV}wasDerivedFrom>"
 _SUBJECT, _PREDICATE, _OBJECT = f"<{RDF}subject>", f"<{RDF}predicate>", f"<{RDF}object>"
 
@@ -205,9 +217,17 @@ class _Builder:
         self.sentences: dict[tuple[int, int], str] = {}
         #: one :data:`Fact` an assertion, for the relation summary of a full build
         self.facts: list[Fact] = []
+        #: (node, class) of every typed node but mentions, (claimant, claim): for the build's statistics
+        self.typed: dict[tuple[str, str], None] = {}
+        self.claims: dict[tuple[str, str], None] = {}
 
     def add(self, s: str, p: str, o: str) -> None:
         self.lines.append(f"{s} {p} {o}{self.tail}")
+        if p is _T:
+            if o is not _MENTION:
+                self.typed[(s[1:-1], o[1:-1])] = None
+        elif p is _CLAIMANT:
+            self.claims[(o[1:-1], s[1:-1])] = None
 
     def text(self, value: str) -> str:
         return text(value, self.lang)
@@ -441,9 +461,10 @@ def article_nquads(
     base: str,
     content_hash: str | None = None,
     facts: list[Fact] | None = None,
+    counted: ArticleCounts | None = None,
 ) -> str:
     """One article's named graph as N-Quads lines, each quad once (see the module docstring for the model);
-    ``facts`` is given a :data:`Fact` for each assertion."""
+    ``facts`` is given a :data:`Fact` for each assertion, ``counted`` what the statistics count."""
     builder = _Builder(article, resolved, registry, base, ontology.is_a)
     builder.metadata(content_hash)
     builder.entities()
@@ -453,6 +474,10 @@ def article_nquads(
     builder.events()
     if facts is not None:
         facts.extend(builder.facts)
+    if counted is not None:
+        counted.graph = builder.iri
+        counted.typed.extend(builder.typed)
+        counted.claims.extend(builder.claims)
     return "".join(dict.fromkeys(builder.lines))
 
 
