@@ -31,13 +31,13 @@ from kg.building.article import Batch, BatchResult, Item, map_batch
 from kg.building.collect import Collector
 from kg.building.counting import Tally, full_counts, public, read_counts, write_counts
 from kg.building.executors import Executor, Processes, Serial
-from kg.building.fingerprint import code_fingerprint, content_hash
+from kg.building.fingerprint import Stamps, code_fingerprint, content_hash
 from kg.building.stats import store_stats
 from kg.building.summary import RECOMPUTE_ABOVE, Key, drop_nodes, keys_in_graphs, summarise, summary_graph
 from kg.errors import KGError
-from kg.mapping.identity import aliases_digest
+from kg.mapping.identity import aliases_digest, holds_words
 from kg.model import Problem
-from kg.reading.corpus import Corpus, open_corpus
+from kg.reading.corpus import ArticleFiles, Corpus, open_corpus
 from kg.sparql.store import GraphStore, Shadow
 
 Progress = Callable[[int, int], None]
@@ -85,16 +85,26 @@ def _plan(paths: Sequence[Path], store: GraphStore, force: bool, skip_invalid: b
     code = code_fingerprint()
     items: list[tuple[Corpus, Item]] = []
     owners: dict[str, Path | None] = {}
+    stamps = Stamps(store.path)  # what unchanged files held: not read again
+
+    def may_hold(files: ArticleFiles, words: tuple[str, ...]) -> bool:
+        name = f"words {' '.join(words)} {files.annotation}"
+        return bool(stamps.get(name, [files.annotation], lambda: holds_words(files, words)))
+
     for corpus in corpora:
-        corpus_hash = corpus.digest() + aliases_digest(corpus)  # another article's aliases can change this one
+        # another article's aliases can change this one
+        corpus_hash = corpus.digest() + aliases_digest(corpus, may_hold=may_hold)
         for files in corpus.files:
             iri = article_iri(files.id, corpus.config.base)
             if iri in owners:
                 raise KGError(f"two articles named {files.id!r}: in {owners[iri]} and {files.text}",
                               hint="rename one of them, or give the corpora different `base` IRIs in kg.toml")
             owners[iri] = files.text
-            digest = content_hash(files.digest(), corpus_hash, code)
+            parts = [files.text, files.annotation, files.metadata]
+            digest = content_hash(stamps.get(f"digest {files.text} {files.annotation} {files.metadata}", parts,
+                                             files.digest), corpus_hash, code)
             items.append((corpus, Item(files, iri, digest, skip_invalid)))
+    stamps.save()
     existing = store.article_hashes()
     todo = items if force else [(c, i) for c, i in items if existing.get(i.graph) != i.content_hash]
     removed = sorted(g for g in existing if g not in owners)

@@ -12,8 +12,13 @@ every article at the next build.
 from __future__ import annotations
 
 import hashlib
+import json
+import os
+import time
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 #: The modules (and packages) whose source decides an article's quads, relative to the kg package.
 MAPPING_SOURCES = ("reading", "mapping", "model.py", "vocab.py", "ontology.py", "building/article.py")
@@ -58,3 +63,56 @@ def content_hash(article_digest: str, corpus_digest: str, code: str) -> str:
     True
     """
     return hashlib.sha256(f"{article_digest}\0{corpus_digest}\0{code}".encode()).hexdigest()
+
+
+#: The file in a store folder that keeps :class:`Stamps`.
+STAMPS = "file-stamps.json"
+
+
+class Stamps:
+    """What was found in files that have not changed since: kept in the store folder, keyed by a name and the
+    files' size, modification time (ns) and inode, so that a build does not read every file of a large corpus
+    to learn that one changed. A file modified within two seconds of being read is not kept (its time
+    could recur), and nothing is kept for an in-memory store.
+
+    >>> stamps = Stamps(None)
+    >>> stamps.get("x", [Path("seeds/kg.toml")], lambda: "computed")
+    'computed'
+    """
+
+    def __init__(self, folder: Path | None) -> None:
+        self.file = folder / STAMPS if folder is not None else None
+        self.old: dict[str, Any] = {}
+        if self.file is not None and self.file.is_file():
+            try:
+                self.old = json.loads(self.file.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                self.old = {}
+        self.new: dict[str, Any] = {}
+        self.since = (time.time() - 2) * 1e9
+
+    def get(self, name: str, paths: Sequence[Path | None], compute: Callable[[], Any]) -> Any:
+        """The value computed from ``paths`` (``compute()``, or what it gave when they were as they are)."""
+        if self.file is None:
+            return compute()
+        try:
+            stats = [os.stat(p) for p in paths if p is not None]
+        except OSError:
+            return compute()
+        stamp = [[st.st_size, st.st_mtime_ns, st.st_ino] for st in stats]
+        entry = self.old.get(name)
+        value = entry[1] if entry is not None and entry[0] == stamp else compute()
+        if all(st.st_mtime_ns < self.since for st in stats):
+            self.new[name] = [stamp, value]
+        return value
+
+    def save(self) -> None:
+        """Keep what this build found (and only that: files gone are forgotten)."""
+        if self.file is None or self.new == self.old:
+            return
+        tmp = self.file.with_suffix(".tmp")
+        try:
+            tmp.write_text(json.dumps(self.new, separators=(",", ":")), encoding="utf-8")
+            tmp.replace(self.file)
+        except OSError:
+            tmp.unlink(missing_ok=True)  # a cache: the next build reads the files again

@@ -27,7 +27,8 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from collections.abc import Mapping, Sequence
+import os
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from kg.mapping.names import is_pronoun, normalize_name
@@ -36,7 +37,7 @@ from kg.model import Article, Entity, Event, Figure, Problem, Relation
 
 if TYPE_CHECKING:
     from kg.ontology import Ontology
-    from kg.reading.corpus import Corpus
+    from kg.reading.corpus import ArticleFiles, Corpus
     from kg.reading.scheme import CorpusConfig
 
 #: kg's pronouns by language (primary language subtag); kg.toml ``[identity.pronouns]`` replaces a list.
@@ -199,13 +200,22 @@ def _alias_words(config: CorpusConfig) -> tuple[str, ...]:
     return (ALIAS, *foreign)
 
 
+def _stamp(path: object) -> tuple[str, int, int] | None:
+    try:
+        st = os.stat(path)  # type: ignore[arg-type]
+    except OSError:
+        return None
+    return str(path), st.st_mtime_ns, st.st_size
+
+
 def _key(corpus: Corpus) -> tuple[object, ...]:
-    stamps = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for f in corpus.files
-                   for p in (f.text, f.annotation, f.metadata) if p is not None and p.exists())
+    stamps = tuple(s for f in corpus.files for p in (f.text, f.annotation, f.metadata)
+                   if p is not None and (s := _stamp(p)) is not None)
     return (str(corpus.root.resolve()), corpus.config.base, corpus.config.merge_aliases, stamps)
 
 
-def corpus_aliases(corpus: Corpus, ontology: Ontology) -> dict[str, str]:
+def corpus_aliases(corpus: Corpus, ontology: Ontology, *,
+                   may_hold: Callable[[ArticleFiles, tuple[str, ...]], bool] | None = None) -> dict[str, str]:
     """The node IRI of a name → the node its corpus's alias relations merge it into, in any article.
 
     An alias annotated in one article ("ISIL, known as Daesh") then also joins the names where another article
@@ -221,12 +231,19 @@ def corpus_aliases(corpus: Corpus, ontology: Ontology) -> dict[str, str]:
     key = _key(corpus)
     if key not in _TABLES:
         _TABLES.clear()
-        _TABLES[key] = _build_table(corpus, ontology)
+        _TABLES[key] = _build_table(corpus, ontology, may_hold or holds_words)
     _LAST[:] = [corpus, _TABLES[key]]
     return _TABLES[key]
 
 
-def _build_table(corpus: Corpus, ontology: Ontology) -> dict[str, str]:
+def holds_words(files: ArticleFiles, words: tuple[str, ...]) -> bool:
+    """Whether an article's annotation file holds any of ``words`` (it is read)."""
+    raw = files.annotation.read_text(encoding="utf-8", errors="replace") if files.annotation else ""
+    return any(w in raw for w in words)
+
+
+def _build_table(corpus: Corpus, ontology: Ontology,
+                 may_hold: Callable[[ArticleFiles, tuple[str, ...]], bool]) -> dict[str, str]:
     from kg.errors import KGError
     from kg.reading.corpus import read_article
     from kg.reading.scheme import apply_scheme
@@ -248,8 +265,7 @@ def _build_table(corpus: Corpus, ontology: Ontology) -> dict[str, str]:
 
     for files in corpus.files:
         try:
-            raw = files.annotation.read_text(encoding="utf-8", errors="replace") if files.annotation else ""
-            if not any(w in raw for w in words):
+            if not may_hold(files, words):
                 continue
             article = read_article(files, corpus.config)
             article = apply_scheme(
@@ -292,13 +308,16 @@ def _build_table(corpus: Corpus, ontology: Ontology) -> dict[str, str]:
     return table
 
 
-def aliases_digest(corpus: Corpus, ontology: Ontology | None = None) -> str:
-    """A hash of the corpus's alias table: an article is mapped again when another's aliases change it."""
+def aliases_digest(corpus: Corpus, ontology: Ontology | None = None, *,
+                   may_hold: Callable[[ArticleFiles, tuple[str, ...]], bool] | None = None) -> str:
+    """A hash of the corpus's alias table: an article is mapped again when another's aliases change it.
+    ``may_hold(files, words)`` tells whether an article's annotation file holds any of the words an alias
+    relation needs (default: read it)."""
     import hashlib
 
     from kg.ontology import load_ontology
 
-    table = corpus_aliases(corpus, ontology or load_ontology())
+    table = corpus_aliases(corpus, ontology or load_ontology(), may_hold=may_hold)
     if not table:
         return ""  # the hashes of corpora without cross-article aliases stay as they were
     return hashlib.sha256("\n".join(f"{k} {v}" for k, v in sorted(table.items())).encode()).hexdigest()
