@@ -25,6 +25,8 @@ def main() -> None:
     parser.add_argument("--reps", type=int, default=5)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--relations", type=int, default=20, help="relations an article (synth.py's default)")
+    parser.add_argument("--work", type=Path, default=None, help="folder for the corpus and the store (default: a "
+                        "temporary folder); removed afterwards")
     args = parser.parse_args()
     sys.path.insert(0, str(HERE))
     from bench_build import touch
@@ -33,7 +35,9 @@ def main() -> None:
     from kg import build
     from kg.sparql.store import GraphStore
 
-    with tempfile.TemporaryDirectory(prefix="kg-bench-incremental-") as work:
+    if args.work is not None:
+        args.work.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="kg-bench-incremental-", dir=args.work) as work:
         corpus, store_path = Path(work) / "corpus", Path(work) / "store"
         generate_corpus(corpus, args.articles, seed=0, relations_per_article=args.relations)
         start = time.perf_counter()
