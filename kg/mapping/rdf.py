@@ -44,6 +44,7 @@ from typing import TYPE_CHECKING
 from pyoxigraph import Literal, NamedNode, Quad
 
 from kg.mapping.resolve import ALIAS, Registry, Resolved, claimant_iri, iri_segment
+from kg.mapping.terms import date_text, iri, text, typed
 from kg.model import Article, Mention, Relation, Span
 from kg.vocab import ACLED, DCT, EVENT_FLAGS, FLAGS, KG, PROV, RDF, RDFS, SCHEMA, SKOS, WD, XSD
 
@@ -91,63 +92,6 @@ def date_literal(value: str) -> Literal:
     if _YEAR_MONTH.match(value):
         return Literal(value, datatype=NamedNode(XSD + "gYearMonth"))
     return Literal(value, datatype=NamedNode(XSD + "date"))
-
-
-# -- terms as N-Triples text ----------------------------------------------------------------------------
-# An article graph is written straight as N-Quads lines: building pyoxigraph terms and quads only to print
-# them took a third of the mapping. A term that needs no escaping is written as is; any other goes through
-# pyoxigraph, which validates and escapes it, so the text is the same as the terms' own.
-
-_PLAIN_IRI = re.compile(r"[^\x00-\x20<>\"{}|^`\\]+\Z")
-_PLAIN_TEXT = re.compile(r"[^\x00-\x1f\x7f\"\\]*\Z")
-_LANGS: dict[str, str] = {}
-
-
-def iri(value: str) -> str:
-    """An IRI as N-Triples text (``ValueError`` when it is not one).
-
-    >>> iri("https://e.org/a")
-    '<https://e.org/a>'
-    >>> iri("https://e.org/a b")
-    Traceback (most recent call last):
-    ValueError: Invalid IRI code point ' '
-    """
-    if _PLAIN_IRI.match(value) and ":" in value:
-        return f"<{value}>"
-    return str(NamedNode(value))
-
-
-def text(value: str, language: str = "") -> str:
-    """A string literal (with a language tag when given) as N-Triples text.
-
-    >>> text('a "b"', "AR"), text("x")
-    ('"a \\\\"b\\\\""@ar', '"x"')
-    """
-    if not _PLAIN_TEXT.match(value):
-        return str(Literal(value, language=language) if language else Literal(value))
-    if not language:
-        return f'"{value}"'
-    tag = _LANGS.get(language)
-    if tag is None:
-        tag = _LANGS[language] = str(Literal("", language=language))[2:]
-    return f'"{value}"{tag}'
-
-
-def typed(value: str, datatype: str) -> str:
-    """A typed literal as N-Triples text (``datatype`` a full IRI)."""
-    if _PLAIN_TEXT.match(value):
-        return f'"{value}"^^<{datatype}>'
-    return str(Literal(value, datatype=NamedNode(datatype)))
-
-
-def date_text(value: str) -> str:
-    """:func:`date_literal` as N-Triples text.
-
-    >>> date_text("2016")
-    '"2016"^^<http://www.w3.org/2001/XMLSchema#gYear>'
-    """
-    kind = "gYear" if _YEAR.match(value) else "gYearMonth" if _YEAR_MONTH.match(value) else "date"
-    return typed(value, XSD + kind)
 
 
 _T = f"<{RDF}type>"
@@ -505,10 +449,10 @@ def registry_to_quads(registry: Registry, ontology: Ontology, *, base: str) -> I
     for entry in registry.entries.values():
         node = NamedNode(f"{base}{category_of(entry.type, ontology.is_a)}/{entry.id}")
         yield Quad(node, _TYPE, kg(entry.type), graph)
-        for lang, text in entry.labels:
-            yield Quad(node, _LABEL, Literal(text, language=lang), graph)
-        for lang, text in entry.aliases:
-            yield Quad(node, _ALT, Literal(text, language=lang), graph)
+        for lang, label in entry.labels:
+            yield Quad(node, _LABEL, Literal(label, language=lang), graph)
+        for lang, label in entry.aliases:
+            yield Quad(node, _ALT, Literal(label, language=lang), graph)
         if entry.wikidata:
             yield Quad(node, kg("wikidata"), NamedNode(WD + entry.wikidata), graph)
         if entry.ucdp:
