@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from kg import build
+from kg.building.fingerprint import STAMPS
 from kg.sparql.generations import GRAPHS_LEFT_BY_BUILDS
 from kg.sparql.store import GraphStore
 
@@ -26,7 +27,7 @@ ROOT = Path(__file__).parent.parent
 # on stdout and then waits to be killed.
 CHILD = textwrap.dedent("""
     import os, sys, time
-    import kg.building.article, kg.building.summary, kg.sparql.store
+    import kg.building.article, kg.building.collect, kg.building.summary, kg.sparql.store
     stage = os.environ["PAUSE"]
 
     def pause(name, fn, after=1):
@@ -40,7 +41,8 @@ CHILD = textwrap.dedent("""
         return wrapper
 
     kg.building.article.process_article = pause("mapping", kg.building.article.process_article)
-    kg.building.summary._nquads = pause("loading", kg.building.summary._nquads, after=2)
+    kg.building.summary._nquads = pause("loading", kg.building.summary._nquads, after=2)  # incremental
+    kg.building.collect.Collector.nquads = pause("loading", kg.building.collect.Collector.nquads)  # full
     kg.sparql.store.Shadow.commit = pause("compacting", kg.sparql.store.Shadow.commit)
     kg.sparql.store._point_live = pause("swapping", kg.sparql.store._point_live)
     kg.sparql.store.shutil.rmtree = pause("swapped", kg.sparql.store.shutil.rmtree)
@@ -96,7 +98,7 @@ def test_kill_9_leaves_the_previous_store_or_the_new_one(stores, stage: str, for
     with GraphStore(store) as st:
         assert build([corpus], store=st).ok
     assert quads(store) == after
-    assert sorted(p.name for p in store.iterdir() if p.name not in ("live", "kg-build.lock")) == \
+    assert sorted(p.name for p in store.iterdir() if p.name not in ("live", "kg-build.lock", STAMPS)) == \
         [os.readlink(store / "live")]
 
 
@@ -112,7 +114,7 @@ def test_leftovers_of_stopped_builds_are_removed(tmp_path: Path):
         st.replace({}, drop=())
         report = build([SEEDS], store=st, force=True)
     assert report.ok
-    assert {p.name for p in store.iterdir()} == {"live", "kg-build.lock", os.readlink(store / "live")}
+    assert {p.name for p in store.iterdir()} - {STAMPS} == {"live", "kg-build.lock", os.readlink(store / "live")}
     assert GRAPHS_LEFT_BY_BUILDS == ("gen-", ".live-", ".shards-")
 
 
