@@ -11,7 +11,7 @@
    rules with the classifier and rules alone.
 3. Speed: words a second of drafting (recogniser and relations) on the held-out articles.
 
-Usage: ``python benchmarks/bench_drafting.py NEWSFANE_FILE_OR_FOLDER [--epochs 12] [--holdout 0.1]``;
+Usage: ``python benchmarks/bench_drafting.py NEWSFANE_FILE_OR_FOLDER [--epochs 20] [--holdout 0.1]``;
 the results are printed and written to ``benchmarks/out/drafting.json``.
 """
 
@@ -86,7 +86,7 @@ def relations_leave_one_out() -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("newsfane", type=Path, help="NewsFANE_Gold_2014_170K.txt or the folder holding it")
-    parser.add_argument("--epochs", type=int, default=12)
+    parser.add_argument("--epochs", type=int, default=20, help="most epochs (stops at the best on the dev part)")
     parser.add_argument("--holdout", type=float, default=0.1)
     parser.add_argument("--relations-only", action="store_true", help="skip the NewsFANE training")
     args = parser.parse_args()

@@ -36,8 +36,19 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from kg.errors import AnnotationError
-from kg.model import (Article, Entity, Event, Figure, Mention, Metadata, Problem, Relation, Span, valid_date,
-                      valid_decimal)
+from kg.model import (
+    Article,
+    Entity,
+    Event,
+    Figure,
+    Mention,
+    Metadata,
+    Problem,
+    Relation,
+    Span,
+    valid_date,
+    valid_decimal,
+)
 from kg.reading.brat_lines import KINDS, Line, Parser
 from kg.reading.counts import parse_count
 from kg.vocab import FLAGS
