@@ -71,6 +71,18 @@ def before(store: GraphStore, name: str, params: dict[str, str]) -> list[dict[st
     return store.select(query).records()
 
 
+#: Columns that join names with GROUP_CONCAT. The questions as written before left the order of the names to
+#: the engine; supporters now sorts them (so that Virtuoso answers alike): compared as sets of names.
+JOINED = {"supporters": "supports"}
+
+
+def _joined_as_sets(name: str, records: list[dict[str, str | None]]) -> list[dict[str, object]]:
+    column = JOINED.get(name)
+    if column is None:
+        return list(records)
+    return [{**r, column: frozenset((r[column] or "").split(", "))} for r in records]
+
+
 def test_every_saved_question_has_cases():
     assert set(PARAMS) == set(saved_queries())
 
@@ -86,7 +98,10 @@ def test_answers_are_unchanged(corpus_store: GraphStore, name: str):
         except KGError:  # an actor this corpus does not know
             continue
         got = run_query(corpus_store, name, params=params).records()
-        assert got == expected, (name, params)
+        assert _joined_as_sets(name, got) == _joined_as_sets(name, expected), (name, params)
+        if name in JOINED:
+            joined = [(r[JOINED[name]] or "").split(", ") for r in got]
+            assert all(items == sorted(items) for items in joined)
         asked += 1
     if not asked:
         pytest.skip("the corpus knows none of the actors asked about")
