@@ -1,5 +1,9 @@
 """The saved questions read the relation summary; their answers are those of the questions as they were
-written before it (kept in tests/data/saved-queries-before/), on the seed and on every fixture corpus."""
+written before it (kept in tests/data/saved-queries-before/), on the seed and on every fixture corpus.
+
+The names a question joins with GROUP_CONCAT (supporters' ``supports``, allies' ``via``) come in an order
+SPARQL leaves to the engine (Virtuoso's differs from Oxigraph's, and so does another query shape's), so
+those are compared as sets of names."""
 
 from __future__ import annotations
 
@@ -71,6 +75,26 @@ def before(store: GraphStore, name: str, params: dict[str, str]) -> list[dict[st
     return store.select(query).records()
 
 
+#: Columns joined by GROUP_CONCAT, in an order left to the engine.
+JOINED = {"supporters": ("supports",), "allies": ("via",)}
+
+
+def comparable(name: str, records: list[dict[str, str | None]]) -> list[dict[str, object]]:
+    """The records with the names a GROUP_CONCAT joined as a sorted list.
+
+    >>> comparable("allies", [{"ally": "x", "via": "B, A"}])
+    [{'ally': 'x', 'via': ['A', 'B']}]
+    """
+    out: list[dict[str, object]] = []
+    for r in records:
+        row: dict[str, object] = dict(r)
+        for column in JOINED.get(name, ()):
+            value = r.get(column)
+            row[column] = sorted(value.split(", ")) if value else value
+        out.append(row)
+    return out
+
+
 def test_every_saved_question_has_cases():
     assert set(PARAMS) == set(saved_queries())
 
@@ -86,7 +110,7 @@ def test_answers_are_unchanged(corpus_store: GraphStore, name: str):
         except KGError:  # an actor this corpus does not know
             continue
         got = run_query(corpus_store, name, params=params).records()
-        assert got == expected, (name, params)
+        assert comparable(name, got) == comparable(name, expected), (name, params)
         asked += 1
     if not asked:
         pytest.skip("the corpus knows none of the actors asked about")
