@@ -19,8 +19,9 @@ A saved question may mark a line ``# only with NAME`` (kept only when parameter 
 ``# only without NAME`` (kept only when it is not; ``# only with A, without B``): the same question then
 reads an index when it knows an actor and scans when it does not, each shape the fastest for its case
 (:func:`select_lines`). It may also say where its parameters are bound, with lines
-``# parameters bound here`` (each becomes the ``VALUES`` clause): in each branch of a top-level ``UNION``, say, so that every branch starts from the
-actor it was given (Oxigraph evaluates such a branch on its own, not from the bindings outside it).
+``# parameters bound here`` (each becomes the ``VALUES`` clause): in each branch of a top-level ``UNION``,
+say, so that every branch starts from the actor it was given (Oxigraph evaluates such a branch on its
+own, not from the bindings outside it).
 
 A saved question declares its parameters in its header; a parameter of kind ``actor`` also takes a
 registry id (``lna``) or any label or alias in Arabic or English (``"قوات حفتر"``, ``"Haftar's forces"``),
