@@ -130,14 +130,14 @@ def questions(params: dict[str, str]) -> dict[str, dict[str, str]]:
 
 def bound_texts(store_dir: Path, asked: dict[str, dict[str, str]]) -> dict[str, str]:
     """The query text each question runs, parameters bound (the same text for every engine)."""
-    from kg.sparql.query import _bindings, bind_values, declare_prefixes, load_query
+    from kg.sparql.query import bound_query
+    from kg.sparql.text import declare_prefixes
     from kg.sparql.store import GraphStore
 
     out = {}
     with GraphStore(store_dir, read_only=True) as store:
         for name, given in asked.items():
-            text, saved = load_query(name)
-            out[name] = declare_prefixes(bind_values(text, _bindings(store, text, saved, given)))
+            out[name] = declare_prefixes(bound_query(store, name, given))
     return out
 
 
