@@ -131,8 +131,8 @@ def questions(params: dict[str, str]) -> dict[str, dict[str, str]]:
 def bound_texts(store_dir: Path, asked: dict[str, dict[str, str]]) -> dict[str, str]:
     """The query text each question runs, parameters bound (the same text for every engine)."""
     from kg.sparql.query import bound_query
-    from kg.sparql.text import declare_prefixes
     from kg.sparql.store import GraphStore
+    from kg.sparql.text import declare_prefixes
 
     out = {}
     with GraphStore(store_dir, read_only=True) as store:
