@@ -431,3 +431,24 @@ def test_marked_lines_and_bound_branches_of_a_saved_question(seed_store):
     every = {(r["subject"], r["kind"], r["object"]) for r in run_query(seed_store, "timeline").records()}
     mine = {(r["subject"], r["kind"], r["object"]) for r in run_query(seed_store, "timeline", params={"actor": lna}).records()}
     assert mine and mine < every
+
+
+def test_parameters_reach_the_subqueries_that_pass_them_up(seed_store):
+    import pyoxigraph as ox
+
+    from kg.sparql.text import bind_values
+
+    g = {"g": ox.NamedNode("https://w3id.org/kg/id/actor/bdb")}
+    nested = ("SELECT ?g ?n WHERE { { SELECT ?g (COUNT(*) AS ?n) WHERE { ?c kg:commands ?g } GROUP BY ?g } }")
+    bound = bind_values(nested, g)
+    assert bound.count("VALUES (?g)") == 2
+    # the same answer as binding the outer query alone
+    assert seed_store.select(bound).rows == seed_store.select(nested.replace(
+        "WHERE { {", "WHERE { VALUES ?g { <https://w3id.org/kg/id/actor/bdb> } {", 1)).rows
+    # not into a subquery with LIMIT (binding earlier would change which rows it keeps), nor one that
+    # only names the variable as an alias or inside an aggregate, nor below a subquery that does not pass it
+    for text in ("SELECT ?g WHERE { { SELECT ?g WHERE { ?c kg:commands ?g } LIMIT 1 } }",
+                 "SELECT ?g WHERE { { SELECT (?x AS ?g) WHERE { ?c kg:commands ?x } } }",
+                 "SELECT ?g WHERE { ?c kg:commands ?g { SELECT (COUNT(?g) AS ?n) WHERE { ?c kg:commands ?g } } }",
+                 "SELECT ?g WHERE { ?c kg:commands ?g { SELECT ?n WHERE { { SELECT ?g ?n WHERE { ?g kg:x ?n } } } } }"):
+        assert bind_values(text, g).count("VALUES (?g)") == 1, text

@@ -31,10 +31,6 @@ VIRTUOSO = os.environ.get("KG_VIRTUOSO", "/usr/bin/virtuoso-t")
 INI = Path("/etc/virtuoso-opensource-7/virtuoso.ini")
 PARAMS = {"group": "BDB", "actor": "Khalifa Haftar", "x": "BRSC", "y": "غرفة عمليات أجدابيا",
           "claimant": "مصادر من سرايا الدفاع"}
-#: Saved questions Virtuoso 7.2.5 cannot answer as the embedded store does. ``supporters``: its optional
-#: path ``(kg:alliedWith|^kg:alliedWith)?`` finds extra targets, ``GROUP_CONCAT`` drops the common language
-#: tag and joins in another order, and ``?target = ?group`` is an integer there.
-VIRTUOSO_CANNOT = {"supporters"}
 runner = CliRunner()
 
 
@@ -106,8 +102,6 @@ def pushed(virtuoso: str, tmp_path_factory: pytest.TempPathFactory) -> tuple[str
 @pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(saved_queries()))
 def test_every_saved_question_through_kg_query_on_virtuoso(pushed, seed_store, name):
-    if name in VIRTUOSO_CANNOT:
-        pytest.xfail("Virtuoso 7.2.5 cannot answer this saved question as written (see VIRTUOSO_CANNOT)")
     base, store_dir = pushed
     saved = saved_queries()[name]
     args = ["query", name, "-f", "tsv"] + [a for p in saved.params if p.required for a in ("-p", f"{p.name}={PARAMS[p.name]}")]

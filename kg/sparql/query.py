@@ -6,8 +6,9 @@ a table, CSV, TSV, SPARQL JSON or Turtle. The union of all article graphs is que
 ``graph=`` names some.
 
 Parameters (``params={"group": "LNA"}``, ``kg query … --param group=LNA``) are bound as RDF terms by a
-``VALUES`` clause placed at the start of the query's outermost ``WHERE`` group, never pasted into the
-query text: whatever a value holds (quotes, ``}``, newlines), it stays one term. A value is read as
+``VALUES`` clause placed at the start of the query's outermost ``WHERE`` group (and of each subquery that
+passes the variable up unchanged, so that the engine narrows it early), never pasted into the query
+text: whatever a value holds (quotes, ``}``, newlines), it stays one term. A value is read as
 
 * an IRI when written ``<…>`` or when it starts with ``http://``, ``https://`` or ``urn:``;
 * an integer (``2``), a decimal (``2.5``) or an ``xsd:date`` (``2016-07-18``) when it looks like one;

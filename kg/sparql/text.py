@@ -84,14 +84,62 @@ def _scan(text: str) -> _Parsed:
                      hint="give SPARQL text, @file.rq or a saved query name (`kg query --list`)")
 
 
+def _subquery_wheres(text: str, name: str) -> list[int]:
+    """Where the WHERE group of each subquery that passes ``?name`` up to the outer query opens.
+
+    A subquery qualifies when it projects ``?name`` as a plain variable (or with ``SELECT *``), has no
+    ``LIMIT`` or ``OFFSET``, and every subquery around it qualifies too: binding the variable inside it
+    then keeps exactly the solutions the outer binding keeps (the variable is constant within each of its
+    groups), so the engine need not compute the others. Offsets are just after each group's ``{``.
+    """
+    code = [(g, v, end) for g, v, end in ((m.lastgroup, m.group(), m.end()) for m in _TOKEN.finditer(text))
+            if g not in ("comment", "space")]
+    match: dict[int, int] = {}
+    opened: list[int] = []
+    enclosing: dict[int, int] = {}  # SELECT token index -> index of the innermost open brace around it
+    for i, (group, value, _end) in enumerate(code):
+        if group == "open":
+            opened.append(i)
+        elif group == "close" and opened:
+            match[opened.pop()] = i
+        elif group == "word" and value.upper() == "SELECT" and opened:
+            enclosing[i] = opened[-1]
+    spans: list[tuple[int, int, bool]] = []  # (where open, where close, qualifies on its own)
+    for k, around in enclosing.items():
+        projected, parens, j, alias = set(), 0, k + 1, False
+        while j < len(code) and not (code[j][0] == "open" and parens == 0):
+            group, value, _end = code[j]
+            if value == "(":
+                parens += 1
+            elif value == ")":
+                parens -= 1
+            elif parens == 0 and value == "*":
+                projected.add("*")
+            elif group == "var" and parens == 0 and not alias:
+                projected.add(value[1:])
+            alias = group == "word" and value.upper() == "AS"
+            j += 1
+        if j >= len(code) or j not in match:
+            continue
+        tail = code[match[j] + 1:match.get(around, len(code))]
+        limited = any(g == "word" and v.upper() in ("LIMIT", "OFFSET") for g, v, _e in tail)
+        spans.append((j, match[j], bool(projected & {name, "*"}) and not limited))
+    return [code[w][2] for w, end, ok in spans
+            if ok and all(inner_ok for ow, oend, inner_ok in spans if ow < w and end < oend)]
+
+
 def bind_values(query: str, bindings: dict[str, Term]) -> str:
-    """The query with ``VALUES`` binding each variable, at the start of its outermost WHERE group.
+    """The query with ``VALUES`` binding each variable, at the start of its outermost WHERE group and of
+    each subquery that projects the variable to it (see :func:`_subquery_wheres`).
 
     Terms are written by pyoxigraph in N-Triples syntax (escaped), so no value can change the query.
 
     >>> import pyoxigraph as ox
     >>> bind_values("SELECT ?s WHERE { ?s ?p ?o }", {"o": ox.Literal('"}')})
     'SELECT ?s WHERE {\\nVALUES (?o) { ("\\\\"}") }\\n ?s ?p ?o }'
+    >>> bind_values("SELECT ?n WHERE { { SELECT ?g (COUNT(*) AS ?n) WHERE { ?x ?p ?g } GROUP BY ?g } }",
+    ...             {"g": ox.NamedNode("urn:g")}).count("VALUES (?g)")
+    2
     """
     if not bindings:
         return query
@@ -103,9 +151,16 @@ def bind_values(query: str, bindings: dict[str, Term]) -> str:
     if parsed.where is None:
         raise QueryError("cannot bind parameters in a query without a WHERE group",
                          hint="write CONSTRUCT { … } WHERE { … } or DESCRIBE ?x WHERE { … }")
-    names = " ".join(f"?{n}" for n in bindings)
-    values = " ".join(str(t) for t in bindings.values())
-    return f"{query[:parsed.where]}\nVALUES ({names}) {{ ({values}) }}\n{query[parsed.where:]}"
+    at: dict[int, list[str]] = {parsed.where: list(bindings)}
+    for name in bindings:
+        for offset in _subquery_wheres(query, name):
+            at.setdefault(offset, []).append(name)
+    out = query
+    for offset in sorted(at, reverse=True):
+        names = " ".join(f"?{n}" for n in at[offset])
+        values = " ".join(str(bindings[n]) for n in at[offset])
+        out = f"{out[:offset]}\nVALUES ({names}) {{ ({values}) }}\n{out[offset:]}"
+    return out
 
 
 def query_kind(query: str) -> Kind:
