@@ -147,14 +147,14 @@ def bench_embedded(store_dir: Path, asked: dict[str, dict[str, str]], repeats: i
 
     out: dict = {}
     with GraphStore(store_dir, read_only=True) as store:
-        for label, given in asked.items():
-            name = label.split(" ")[0]  # "timeline (all)" asks timeline
+        for key, given in asked.items():
+            name = key.split(" ")[0]  # "timeline (all)" asks timeline
             times, rows = [], 0
             for _ in range(repeats):
                 start = time.perf_counter()
                 rows = len(run_query(store, name, params=given))
                 times.append(time.perf_counter() - start)
-            out[label] = {"median_s": round(statistics.median(times), 4), "min_s": round(min(times), 4),
+            out[key] = {"median_s": round(statistics.median(times), 4), "min_s": round(min(times), 4),
                           "rows": rows}
         times = []
         for _ in range(repeats):
