@@ -11,7 +11,7 @@
    rules with the classifier and rules alone.
 3. Speed: words a second of drafting (recogniser and relations) on the held-out articles.
 
-Usage: ``python benchmarks/bench_drafting.py NEWSFANE_FILE_OR_FOLDER [--epochs 12] [--holdout 0.1]``;
+Usage: ``python benchmarks/bench_drafting.py NEWSFANE_FILE_OR_FOLDER [--epochs 20] [--holdout 0.1]``;
 the results are printed and written to ``benchmarks/out/drafting.json``.
 """
 
@@ -31,7 +31,8 @@ sys.path.insert(0, str(HERE))
 OUT = HERE / "out" / "drafting.json"
 
 
-def entities(source: Path, *, epochs: int, holdout: float, work: Path) -> dict:
+def entities(source: Path, *, epochs: int, holdout: float, work: Path, keep: Path | None = None,
+             **config: object) -> dict:
     from newsfane import convert
 
     from kg.drafting.train import train
@@ -41,10 +42,11 @@ def entities(source: Path, *, epochs: int, holdout: float, work: Path) -> dict:
     n = convert(src, corpus)
     print(f"{n} articles of 40 sentences converted from {src}", flush=True)
     started = time.perf_counter()
-    report = train([corpus], work / "model", holdout=holdout, epochs=epochs,
-                   progress=lambda msg: print("  " + msg, flush=True))
+    model = keep or work / "model"
+    report = train([corpus], model, holdout=holdout, epochs=epochs,
+                   progress=lambda msg: print("  " + msg, flush=True), **config)
     report["train_seconds"] = round(time.perf_counter() - started, 1)
-    report["annotate"] = annotate_speed(corpus, work / "model", report)
+    report["annotate"] = annotate_speed(corpus, model, report)
     return report
 
 
@@ -86,8 +88,10 @@ def relations_leave_one_out() -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("newsfane", type=Path, help="NewsFANE_Gold_2014_170K.txt or the folder holding it")
-    parser.add_argument("--epochs", type=int, default=12)
+    parser.add_argument("--epochs", type=int, default=20, help="most epochs (stops at the best on the dev part)")
     parser.add_argument("--holdout", type=float, default=0.1)
+    parser.add_argument("--width", type=int, default=None, help="the recogniser's width (default: kg's)")
+    parser.add_argument("--keep", type=Path, default=None, help="keep the model in this folder")
     parser.add_argument("--relations-only", action="store_true", help="skip the NewsFANE training")
     args = parser.parse_args()
     from kg.drafting.scores import format_table
@@ -95,7 +99,9 @@ def main() -> None:
     report = None
     if not args.relations_only:
         with tempfile.TemporaryDirectory() as tmp:
-            report = entities(args.newsfane, epochs=args.epochs, holdout=args.holdout, work=Path(tmp))
+            config = {"width": args.width} if args.width else {}
+            report = entities(args.newsfane, epochs=args.epochs, holdout=args.holdout, work=Path(tmp),
+                              keep=args.keep, **config)
         print("\n# Entities, NewsFANE Gold held-out articles\n")
         print(format_table(report["scores"]))
         print("kg annotate drafting:", report["annotate"], "\n")

@@ -173,3 +173,46 @@ def test_an_article_annotated_in_another_format_is_not_given_a_second_file(tmp_p
     (corpus / "articles" / "new.ann").write_text("", encoding="utf-8")
     result = runner.invoke(app, ["annotate", str(corpus / "articles" / "new.txt"), "-o", str(corpus / "articles")])
     assert result.exit_code == 1 and "new.ann already annotates" in result.stderr and "--format brat" in result.stderr
+
+
+def test_brat_relation_drafts_carry_their_evidence_and_keep_it_once_accepted(tmp_path: Path):
+    from kg.reading.brat import parse_brat
+
+    corpus = _corpus(tmp_path)
+    text_path = corpus / "articles" / "new.txt"
+    out = corpus / "articles" / "new.ann"
+    assert runner.invoke(app, ["annotate", str(text_path), "--format", "brat", "-o", str(out)]).exit_code == 0
+    text = text_path.read_text(encoding="utf-8")
+    ann = out.read_text(encoding="utf-8")
+    article = parse_brat(ann, text, article_id="new")
+    assert article.relations and all(r.evidence is not None for r in article.relations)
+    for r in article.relations:  # the evidence spans both ends of the relation
+        assert r.evidence is not None and text[r.evidence.start:r.evidence.end] == r.evidence.text
+        ends = {e.id: e for e in article.entities}
+        for end in (r.subject, r.object):
+            m = ends[end].mentions[0]
+            assert r.evidence.start <= m.start and m.end <= r.evidence.end
+    # accept the first relation: delete the draft fields of its note, keep the rest
+    rid = article.relations[0].id
+    evidence = article.relations[0].evidence
+    lines = ann.splitlines()
+    at = next(i for i, ln in enumerate(lines) if ln.startswith("#") and ln.split("\t")[1].endswith(" " + rid))
+    lines[at] = lines[at].split("; draft:")[0]
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert runner.invoke(app, ["annotate", str(text_path), "--format", "brat", "-o", str(out)]).exit_code == 0
+    again = out.read_text(encoding="utf-8")
+    assert rid not in brat_drafts(again)
+    kept = next(r for r in parse_brat(again, text, article_id="new").relations if r.id == rid)
+    assert kept.evidence == evidence
+    assert check_brat(again, text, source="new.ann") == []
+
+
+def test_brat_evidence_outside_the_text_is_a_warning():
+    from kg.reading.brat import parse_brat
+
+    text = "Haftar commands the LNA."
+    ann = ("T1\tPerson 0 6\tHaftar\nT2\tArmedGroup 20 23\tLNA\nR1\tcommands Arg1:T1 Arg2:T2\t\n"
+           "#1\tAnnotatorNotes R1\tevidence: 0-23\n#2\tAnnotatorNotes R1\tevidence: 5-90\n")
+    article = parse_brat(ann, text, article_id="a")
+    assert article.relations[0].evidence is not None and article.relations[0].evidence.text == text[:23]
+    assert any("5-90" in p.message and p.severity == "warning" for p in article.problems)

@@ -9,6 +9,8 @@ import typer
 
 from kg.cli import app, echo_json, fail
 
+EPOCHS = 20  # kg.drafting.ner.EPOCHS, without importing it here
+
 _SUFFIX = {"yaml": ".yaml", "brat": ".ann"}
 
 
@@ -105,7 +107,10 @@ def train(
     out: Annotated[Path, typer.Option("--out", "-o", help="Model folder to write.")] = Path("kg-model"),
     holdout: Annotated[float, typer.Option(help="Fraction of the articles held out and scored.",
                                            min=0.0, max=0.9)] = 0.1,
-    epochs: Annotated[int, typer.Option(help="Passes of the entity recogniser over the corpus.", min=1)] = 12,
+    epochs: Annotated[int, typer.Option(help="Most passes of the entity recogniser over the corpus (it stops "
+                                        "earlier once its F1 on the dev part stops rising).", min=1)] = EPOCHS,
+    dev: Annotated[float, typer.Option(help="Fraction of the training articles kept aside to stop training at "
+                                       "its best epoch (0: every epoch runs).", min=0.0, max=0.5)] = 0.1,
     seed: Annotated[int, typer.Option(help="Random seed (same data, same seed: same model).")] = 0,
 ) -> None:
     """Learn to draft entities and relations from the corpora's own annotations (CPU, no download).
@@ -114,7 +119,7 @@ def train(
     """
     from kg.drafting.train import train as run_train
 
-    report = run_train(corpus, out, holdout=holdout, epochs=epochs, seed=seed,
+    report = run_train(corpus, out, holdout=holdout, epochs=epochs, dev=dev, seed=seed,
                        progress=lambda msg: typer.echo(msg, err=True))
     sizes = report["sizes"]
     typer.echo(f"model written to {out}: {sizes['training']} articles trained on, {sizes['heldout']} held out "
@@ -137,7 +142,7 @@ def evaluate(
     folds: Annotated[int | None, typer.Option(help="Cross-validate instead: train on K-1 folds of the gold "
                                               "articles, score the one left out.", min=2)] = None,
     fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
-    epochs: Annotated[int, typer.Option(help="With --folds: recogniser passes.", min=1)] = 12,
+    epochs: Annotated[int, typer.Option(help="With --folds: most recogniser passes.", min=1)] = EPOCHS,
 ) -> None:
     """Precision, recall and F1 of drafts against gold annotations, per entity and relation type.
 

@@ -6,6 +6,7 @@ MODEL/
                    and the per-type held-out precision that drafts carry as their confidence
   ner-ar/          spaCy pipeline (blank "ar" + ner), one folder per language of the corpora
   relations.json   the relation classifier's weights (plain JSON, no pickle)
+  types.json       when the recogniser tags broad groups: the fine type of a name (kg.drafting.types)
 ```
 """
 
@@ -17,10 +18,12 @@ from pathlib import Path
 from typing import Any
 
 from kg.drafting.relations import RelationModel
+from kg.drafting.types import TypeTable
 from kg.errors import KGError
 
 REPORT = "report.json"
 RELATIONS = "relations.json"
+TYPES = "types.json"
 FORMAT = "kg-drafting-model/1"
 
 
@@ -32,6 +35,7 @@ class Model:
     report: dict[str, Any]
     relations: RelationModel | None = None
     recognisers: dict[str, Any] = field(default_factory=dict)
+    types: dict[str, TypeTable] = field(default_factory=dict)  # language → table, for group recognisers
 
     @property
     def languages(self) -> list[str]:
@@ -52,7 +56,12 @@ class Model:
         from kg.drafting.ner import predict
 
         nlp = self.recogniser(lang)
-        return predict(nlp, text) if nlp is not None else []
+        if nlp is None:
+            return []
+        spans = predict(nlp, text)
+        langs = self.languages
+        table = self.types.get(lang) or (self.types.get(langs[0]) if len(langs) == 1 else None)
+        return [(s, e, table.fine(text[s:e], t)) for s, e, t in spans] if table is not None else spans
 
     def confidence(self, kind: str, name: str, default: float = 0.5) -> float:
         """The held-out precision of an entity or relation type, as the confidence of its drafts."""
@@ -74,6 +83,11 @@ def save_model(model: Model, folder: Path) -> None:
         (folder / RELATIONS).write_text(json.dumps(model.relations.to_json()), encoding="utf-8")
     elif (folder / RELATIONS).exists():
         (folder / RELATIONS).unlink()
+    if model.types:
+        (folder / TYPES).write_text(json.dumps({lang: t.to_json() for lang, t in model.types.items()},
+                                               ensure_ascii=False), encoding="utf-8")
+    elif (folder / TYPES).exists():
+        (folder / TYPES).unlink()
     (folder / REPORT).write_text(json.dumps(model.report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     model.folder = folder
 
@@ -93,4 +107,8 @@ def load_model(folder: Path) -> Model:
     relations = None
     if (folder / RELATIONS).is_file():
         relations = RelationModel.from_json(json.loads((folder / RELATIONS).read_text(encoding="utf-8")))
-    return Model(folder, report, relations)
+    types = {}
+    if (folder / TYPES).is_file():
+        types = {lang: TypeTable.from_json(t) for lang, t in
+                 json.loads((folder / TYPES).read_text(encoding="utf-8")).items()}
+    return Model(folder, report, relations, types=types)

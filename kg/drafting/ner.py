@@ -9,7 +9,6 @@ sentence (:func:`kg.drafting.rules.sentences`), so offsets stay those of the art
 from __future__ import annotations
 
 import random
-import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -20,6 +19,11 @@ from kg.model import Article
 Span3 = tuple[int, int, str]  # start, end, type
 _BLANK = ("ar", "en", "fr")
 EMBED_ROWS = 10000
+WIDTH = 128
+DEPTH = 4
+HIDDEN = 64
+EPOCHS = 20
+PATIENCE = 3
 
 
 def require_spacy() -> Any:
@@ -78,17 +82,57 @@ def _example(nlp: Any, text: str, spans: Sequence[Span3]) -> Any:
     return Example(doc, gold)
 
 
-def train_ner(samples: Iterable[tuple[str, Sequence[Span3]]], lang: str, *, epochs: int = 12, seed: int = 0,
-              dropout: float = 0.2, progress: Callable[[int, float], None] | None = None) -> Any:
-    """Train a recogniser on (sentence, spans) samples; ``progress(epoch, loss)`` after each epoch."""
+def ner_config(*, width: int = WIDTH, depth: int = DEPTH, rows: int = EMBED_ROWS, hidden: int = HIDDEN,
+               features: str = "words") -> dict[str, Any]:
+    """The ``ner`` component's model: kg's word features (:mod:`kg.drafting.features`) or spaCy's own
+    (``features="spacy"``: NORM, PREFIX, SUFFIX, SHAPE), a CNN of ``depth`` layers of ``width``, and the
+    transition-based tagger with ``hidden`` units."""
+    from kg.drafting.features import FEATURES, register
+
+    register()
+    if features == "spacy":
+        tok2vec: dict[str, Any] = {"@architectures": "spacy.HashEmbedCNN.v2", "pretrained_vectors": None,
+                                   "width": width, "depth": depth, "embed_size": rows, "window_size": 1,
+                                   "maxout_pieces": 3, "subword_features": True}
+    else:
+        tok2vec = {"@architectures": "spacy.Tok2Vec.v2",
+                   "embed": {"@architectures": "kg.WordFeatures.v1", "width": width,
+                             "rows": [rows, rows, rows // 2, rows // 2, 100, 200][:len(FEATURES)]},
+                   "encode": {"@architectures": "spacy.MaxoutWindowEncoder.v2", "width": width,
+                              "window_size": 1, "maxout_pieces": 3, "depth": depth}}
+    return {"model": {"@architectures": "spacy.TransitionBasedParser.v2", "state_type": "ner",
+                      "extra_state_tokens": False, "hidden_width": hidden, "maxout_pieces": 2,
+                      "use_upper": True, "tok2vec": tok2vec}}
+
+
+def exact_f1(nlp: Any, samples: Sequence[tuple[str, Sequence[Span3]]]) -> float:
+    """Micro F1 of exact spans and types of the recogniser on (sentence, spans) samples."""
+    texts = [t for t, _ in samples]
+    tp = fp = fn = 0
+    for doc, (_t, spans) in zip(nlp.pipe(texts, batch_size=64), samples, strict=True):
+        found = {(e.start_char, e.end_char, e.label_) for e in doc.ents}
+        gold = set(spans)
+        tp += len(found & gold)
+        fp += len(found - gold)
+        fn += len(gold - found)
+    return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+
+
+def train_ner(samples: Iterable[tuple[str, Sequence[Span3]]], lang: str, *, epochs: int = EPOCHS, seed: int = 0,
+              dropout: float = 0.2, dev: Sequence[tuple[str, Sequence[Span3]]] = (), patience: int = PATIENCE,
+              progress: Callable[[int, float, float | None], None] | None = None, **config: Any) -> Any:
+    """Train a recogniser on (sentence, spans) samples; ``progress(epoch, loss, dev F1)`` after each epoch.
+
+    With ``dev`` samples (a part of the training articles, never the held-out ones), training stops when the
+    exact-span F1 on them has not risen for ``patience`` epochs, and the weights of the best epoch are kept.
+    ``config`` goes to :func:`ner_config`.
+    """
     spacy = require_spacy()
     from spacy.util import compounding, fix_random_seed, minibatch
 
     fix_random_seed(seed)
     nlp = blank(lang)
-    # More hash rows than spaCy's default 2,000: a news corpus has tens of thousands of word forms (Arabic
-    # clitics multiply them), and names are the rare ones that collide.
-    nlp.add_pipe("ner", config={"model": {"tok2vec": {"embed_size": EMBED_ROWS}}})
+    nlp.add_pipe("ner", config=ner_config(**config))
     examples = [_example(nlp, text, spans) for text, spans in samples if text.strip()]
     if not any(ex.reference.ents for ex in examples):
         raise KGError(f"no entity to learn from in the {lang!r} articles",
@@ -96,25 +140,74 @@ def train_ner(samples: Iterable[tuple[str, Sequence[Span3]]], lang: str, *, epoc
     optimizer = nlp.initialize(lambda: examples)
     rng = random.Random(seed)
     del spacy
+    best, best_epoch, best_weights = -1.0, 0, None
     for epoch in range(1, epochs + 1):
         rng.shuffle(examples)
         losses: dict[str, float] = {}
         for batch in minibatch(examples, size=compounding(8.0, 48.0, 1.01)):
             nlp.update(batch, drop=dropout, sgd=optimizer, losses=losses)
+        score = exact_f1(nlp, dev) if dev else None
         if progress is not None:
-            progress(epoch, losses.get("ner", 0.0))
+            progress(epoch, losses.get("ner", 0.0), score)
+        if score is None:
+            continue
+        if score > best:
+            best, best_epoch, best_weights = score, epoch, nlp.get_pipe("ner").to_bytes()
+        elif epoch - best_epoch >= patience:
+            break
+    if best_weights is not None:
+        nlp.get_pipe("ner").from_bytes(best_weights)
+    nlp.meta["kg"] = {"epochs": epoch, "best_epoch": best_epoch or epoch,
+                      "dev_f1": round(best, 4) if best >= 0 else None}
     return nlp
 
 
-def predict(nlp: Any, text: str) -> list[Span3]:
-    """Entity spans the recogniser finds in a text, as offsets into the text."""
+def predict(nlp: Any, text: str, *, propagate: bool = True) -> list[Span3]:
+    """Entity spans the recogniser finds in a text, as offsets into the text; with ``propagate``, every
+    other occurrence of a name found (:func:`propagate_names`) too."""
     from kg.drafting.rules import sentences
 
     spans = sentences(text)
     out: list[Span3] = []
     for (s, _e), doc in zip(spans, nlp.pipe([text[a:b] for a, b in spans], batch_size=64), strict=True):
         out.extend((s + ent.start_char, s + ent.end_char, ent.label_) for ent in doc.ents)
-    return out
+    return propagate_names(text, out) if propagate else out
+
+
+def propagate_names(text: str, spans: Sequence[Span3], *, min_length: int = 3,
+                    surname: str | None = "Person") -> list[Span3]:
+    """The spans and every other occurrence, as a whole word sequence, of a name they tag in the text.
+
+    A name found once in an article is the same name where the recogniser missed it (one sense per
+    article): the occurrence gets the name's most frequent type, unless it overlaps a span already found.
+    The last word (four letters or more) of a name of several words of type ``surname`` is such a name too
+    (``برونو موتان`` … ``موتان``).
+
+    >>> text = "قال برونو موتان امس ان موتان يدير متحف برونو موتان"
+    >>> [text[s:e] for s, e, _t in propagate_names(text, [(4, 15, "Person")])]
+    ['برونو موتان', 'موتان', 'برونو موتان']
+    """
+    import re
+    from collections import Counter
+
+    labels: dict[str, Counter[str]] = {}
+    for s, e, t in spans:
+        name = text[s:e]
+        if len(name) >= min_length and name.strip() == name:
+            labels.setdefault(name, Counter())[t] += 1
+    parts = {name.split()[-1]: surname for name, counts in labels.items() if surname in counts and " " in name
+             and len(name.split()[-1]) >= 4}
+    taken = sorted((s, e) for s, e, _ in spans)
+    out = list(spans)
+    names = [(name, counts.most_common(1)[0][0]) for name, counts in labels.items()]
+    names += [(name, label) for name, label in parts.items() if name not in labels and label is not None]
+    for name, label in sorted(names, key=lambda nl: -len(nl[0])):
+        for m in re.finditer(r"(?<!\w)" + re.escape(name) + r"(?!\w)", text):
+            if any(m.start() < b and a < m.end() for a, b in taken):
+                continue
+            out.append((m.start(), m.end(), label))
+            taken.append((m.start(), m.end()))
+    return sorted(out)
 
 
 def save(nlp: Any, folder: Path) -> None:
@@ -124,7 +217,7 @@ def save(nlp: Any, folder: Path) -> None:
 def load(folder: Path) -> Any:
     """Load a recogniser saved by :func:`save` (from the folder only: nothing is downloaded)."""
     spacy = require_spacy()
-    started = time.perf_counter()
-    nlp = spacy.load(folder)
-    del started
-    return nlp
+    from kg.drafting.features import register
+
+    register()  # kg.WordFeatures.v1, which the pipeline's config names
+    return spacy.load(folder)

@@ -207,8 +207,9 @@ class _Ids:
 def to_brat(draft: Draft, kept: list[str] | None = None) -> str:
     """The .ann file: the person's lines as they were, then one T per drafted mention, R, E and notes.
 
-    A drafted relation links the mentions its evidence spans; the draft marker and the claimant ride in
-    one ``AnnotatorNotes`` note per annotation.
+    A drafted relation links the mentions its evidence spans; the draft marker, the claimant and a
+    relation's evidence (``evidence: START-END``, which kg's brat reader reads back, so that an accepted
+    draft keeps it) ride in one ``AnnotatorNotes`` note per annotation.
     """
     art, marks = draft.article, draft.marks
     lines = list(kept or [])
@@ -240,7 +241,9 @@ def to_brat(draft: Draft, kept: list[str] | None = None) -> str:
             continue
         rid = new_id("R")
         lines.append(f"{rid}\t{r.type} Arg1:{a1} Arg2:{a2}\t")
-        notes.append((rid, note_text(marks[r.id], claimant=mention_of(r.claimant, near) if r.claimant else None)))
+        evidence = ", ".join(f"{sp.start}-{sp.end}" for sp in r.evidence.spans) if r.evidence else None
+        notes.append((rid, note_text(marks[r.id], claimant=mention_of(r.claimant, near) if r.claimant else None,
+                                     evidence=evidence)))
     for ev in art.events:
         if ev.id not in marks:
             continue

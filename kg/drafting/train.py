@@ -19,10 +19,13 @@ from typing import Any
 from kg.drafting.evaluate import evaluate_articles
 from kg.drafting.gold import GoldArticle, read_gold
 from kg.drafting.model import FORMAT, Model, save_model
+from kg.drafting.ner import EPOCHS
 from kg.drafting.scores import Evaluation
 from kg.errors import KGError
 
 Progress = Callable[[str], None]
+DEV = 0.1
+GROUPS = True
 
 
 def split(articles: Sequence[GoldArticle], holdout: float) -> tuple[list[GoldArticle], list[GoldArticle]]:
@@ -43,11 +46,20 @@ def split(articles: Sequence[GoldArticle], holdout: float) -> tuple[list[GoldArt
     return [g for g in articles if id(g) not in held], [g for g in articles if id(g) in held]
 
 
-def fit(articles: Sequence[GoldArticle], *, epochs: int = 12, seed: int = 0,
-        progress: Progress | None = None) -> Model:
-    """Train the recognisers and the relation classifier on the articles (in memory)."""
+def fit(articles: Sequence[GoldArticle], *, epochs: int = EPOCHS, seed: int = 0, dev: float = DEV,
+        groups: bool = GROUPS, progress: Progress | None = None, **config: Any) -> Model:
+    """Train the recognisers and the relation classifier on the articles (in memory).
+
+    A fraction ``dev`` of each language's articles (at least one article; none when there are fewer than
+    five) is kept aside to stop the recogniser's training at its best epoch; ``config`` goes to
+    :func:`kg.drafting.ner.ner_config`. With ``groups``, the recogniser learns the broad groups (Person,
+    Organization, Place) and :mod:`kg.drafting.types` gives the names it finds their fine types.
+    """
     from kg.drafting.ner import sentence_samples, train_ner
     from kg.drafting.relations import train_relations
+    from kg.drafting.scores import group_of
+    from kg.drafting.types import learn_types
+    from kg.ontology import load_ontology
 
     say = progress or (lambda _msg: None)
     model = Model(None, {"format": FORMAT, "languages": {}})
@@ -55,20 +67,38 @@ def fit(articles: Sequence[GoldArticle], *, epochs: int = 12, seed: int = 0,
     for g in articles:
         by_lang.setdefault(g.language, []).append(g)
     for lang, group in sorted(by_lang.items()):
-        samples = [(text, spans) for g in group for _off, text, spans in sentence_samples(g.article)]
+        learn, check = split(group, dev) if dev > 0 and len(group) >= 5 else (group, [])
+        samples = [(text, spans) for g in learn for _off, text, spans in sentence_samples(g.article)]
+        dev_samples = [(text, spans) for g in check for _off, text, spans in sentence_samples(g.article)]
         if not any(spans for _text, spans in samples):
             continue
         started = time.perf_counter()
+        every = samples + dev_samples
+        if groups:
+            ontology = load_ontology()
 
-        def epoch_done(e: int, loss: float, lang: str = lang) -> None:
-            say(f"{lang}: epoch {e}/{epochs}, loss {loss:.1f}")
+            def broad(t: str, ontology: Any = ontology) -> str | None:
+                return group_of(t, ontology)
 
-        model.recognisers[lang] = train_ner(samples, lang, epochs=epochs, seed=seed, progress=epoch_done)
+            model.types[lang] = learn_types(((text[s:e], t) for text, spans in every for s, e, t in spans), broad)
+
+            def coarse(spans: Sequence[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+                return [(s, e, broad(t) or t) for s, e, t in spans]
+
+            samples = [(text, coarse(spans)) for text, spans in samples]
+            dev_samples = [(text, coarse(spans)) for text, spans in dev_samples]
+
+        def epoch_done(e: int, loss: float, score: float | None, lang: str = lang) -> None:
+            say(f"{lang}: epoch {e}/{epochs}, loss {loss:.1f}" + (f", dev F1 {score:.3f}" if score is not None
+                                                                   else ""))
+
+        nlp = train_ner(samples, lang, epochs=epochs, seed=seed, dev=dev_samples, progress=epoch_done, **config)
+        model.recognisers[lang] = nlp
         model.report["languages"][lang] = {
-            "articles": len(group), "sentences": len(samples),
-            "words": sum(len(t.split()) for t, _ in samples),
-            "entities": sum(len(s) for _, s in samples), "seconds": round(time.perf_counter() - started, 1),
-            "labels": sorted({t for _, s in samples for _a, _b, t in s}),
+            "articles": len(group), "dev_articles": len(check), "sentences": len(every),
+            "words": sum(len(t.split()) for t, _ in every),
+            "entities": sum(len(s) for _, s in every), "seconds": round(time.perf_counter() - started, 1),
+            "labels": sorted({t for _, s in every for _a, _b, t in s}), **nlp.meta.get("kg", {}),
         }
     model.relations = train_relations([g.article for g in articles])
     say(f"relations: {'classifier trained' if model.relations else 'too few relations, rules only'}")
@@ -81,8 +111,8 @@ def _confidence(result: dict[str, Any]) -> dict[str, dict[str, float]]:
     return {"entities": ent, "relations": rel}
 
 
-def train(paths: Iterable[Path], out: Path, *, holdout: float = 0.1, epochs: int = 12, seed: int = 0,
-          progress: Progress | None = None) -> dict[str, Any]:
+def train(paths: Iterable[Path], out: Path, *, holdout: float = 0.1, epochs: int = EPOCHS, seed: int = 0,
+          dev: float = DEV, progress: Progress | None = None, **config: Any) -> dict[str, Any]:
     """Train on the corpora, score on the held-out part, write the model folder; the report."""
     paths = list(paths)
     started = time.perf_counter()
@@ -94,7 +124,7 @@ def train(paths: Iterable[Path], out: Path, *, holdout: float = 0.1, epochs: int
         raise KGError("the corpora have no entity annotations to learn from",
                       hint="annotate entities first (YAML sidecars or brat)")
     training, held = split(gold.articles, holdout)
-    model = fit(training, epochs=epochs, seed=seed, progress=progress)
+    model = fit(training, epochs=epochs, seed=seed, dev=dev, progress=progress, **config)
     scores = evaluate_articles(held, model).to_json() if held else None
     model.report.update({
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -106,7 +136,7 @@ def train(paths: Iterable[Path], out: Path, *, holdout: float = 0.1, epochs: int
                   "entities": sum(len(e.mentions) for g in gold.articles for e in g.article.entities),
                   "relations": sum(len(g.article.relations) for g in gold.articles),
                   "skipped": len(gold.skipped)},
-        "settings": {"holdout": holdout, "epochs": epochs, "seed": seed},
+        "settings": {"holdout": holdout, "epochs": epochs, "dev": dev, "seed": seed, **config},
         "scores": scores,
         "confidence": _confidence(scores) if scores else {},
         "seconds": round(time.perf_counter() - started, 1),
@@ -115,7 +145,7 @@ def train(paths: Iterable[Path], out: Path, *, holdout: float = 0.1, epochs: int
     return model.report
 
 
-def cross_validate(paths: Iterable[Path], folds: int, *, epochs: int = 12, seed: int = 0,
+def cross_validate(paths: Iterable[Path], folds: int, *, epochs: int = EPOCHS, seed: int = 0,
                    progress: Progress | None = None) -> dict[str, Any]:
     """K-fold cross-validation by article: train on K-1 folds, score on the one left out, add up."""
     if folds < 2:

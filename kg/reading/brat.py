@@ -36,7 +36,19 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from kg.errors import AnnotationError
-from kg.model import Article, Entity, Event, Figure, Mention, Metadata, Problem, Relation, valid_date, valid_decimal
+from kg.model import (
+    Article,
+    Entity,
+    Event,
+    Figure,
+    Mention,
+    Metadata,
+    Problem,
+    Relation,
+    Span,
+    valid_date,
+    valid_decimal,
+)
 from kg.reading.brat_lines import KINDS, Line, Parser
 from kg.reading.counts import parse_count
 from kg.vocab import FLAGS
@@ -46,7 +58,8 @@ if TYPE_CHECKING:
 
 __all__ = ["ATTRIBUTE_FLAGS", "check_brat", "parse_brat", "parse_count", "read", "read_brat", "read_text"]
 
-_NOTE_FIELD = re.compile(r"\s*(claimant|date|confidence)\s*:\s*(.*?)\s*", re.IGNORECASE)
+_NOTE_FIELD = re.compile(r"\s*(claimant|date|confidence|evidence)\s*:\s*(.*?)\s*", re.IGNORECASE)
+_EVIDENCE = re.compile(r"\s*(\d+)\s*-\s*(\d+)\s*")
 _QID = re.compile(r"Q[1-9][0-9]*")
 _NOTE_PAIR = re.compile(r"(?:^|(?<=\s))([A-Za-z_][\w.-]*)\s*=")
 
@@ -153,8 +166,31 @@ class _Builder:
             self.p.error(rec.line, f"confidence {confidence!r} in the note on {rec.args[0][1]} is not a number",
                          "write a decimal number such as confidence=0.85")
             del fields["confidence"]
+        evidence = fields.get("evidence")
+        if evidence is not None and self.evidence(evidence) is None:
+            self.p.warnings.append(Problem(
+                self.p.source, rec.line, f"evidence {evidence!r} in the note on {rec.args[0][1]} is not a span of "
+                "the text; left out", "write the evidence's offsets as START-END (several: 10-25, 40-52)",
+                "warning"))
+            del fields["evidence"]
         # a claimant that reads like an id but names nothing is reported on its relation (kg.reading.check)
         return fields
+
+    def evidence(self, value: str | None) -> Mention | None:
+        """The span(s) of a relation's ``evidence: START-END[, START-END…]`` note field, or None."""
+        if not value:
+            return None
+        spans = []
+        for part in value.split(","):
+            m = _EVIDENCE.fullmatch(part)
+            if m is None:
+                return None
+            start, end = int(m.group(1)), int(m.group(2))
+            if not 0 <= start < end <= len(self.p.text):
+                return None
+            spans.append(Span(start, end))
+        spans.sort()
+        return Mention(spans=tuple(spans), text=" ".join(self.p.text[s.start:s.end] for s in spans))
 
     def ref(self, ref: str) -> str:
         return self.trigger_of.get(ref, ref)
@@ -219,7 +255,7 @@ class _Builder:
                         claimant=note.get("claimant"), date=note.get("date"), negated="negated" in flags,
                         uncertain="uncertain" in flags, former="former" in flags,
                         intended="intended" in flags, line=rec.line, confidence=note.get("confidence"),
-                        note=self.note_text.get(rec.id))
+                        evidence=self.evidence(note.get("evidence")), note=self.note_text.get(rec.id))
 
     def event(self, rec: Line) -> Event:
         note = self.notes.get(rec.id, {})

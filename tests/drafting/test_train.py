@@ -92,3 +92,16 @@ def test_train_says_what_is_missing(tmp_path: Path):
     (tmp_path / "articles" / "a.txt").write_text("نص بلا تعليقات", encoding="utf-8")
     result = runner.invoke(app, ["train", str(tmp_path), "-o", str(tmp_path / "m")])
     assert result.exit_code == 1 and "no entity annotations" in result.stderr
+
+
+def test_training_stops_at_its_best_epoch_on_the_dev_part_and_the_saved_pipeline_loads(tmp_path: Path):
+    from kg.drafting.ner import load, predict, save, train_ner
+
+    text = "زار محمد بيروت امس"
+    samples = [(text, [(4, 8, "Person"), (9, 14, "City")])] * 12
+    nlp = train_ner(samples, "ar", epochs=40, dev=samples[:2], patience=3, width=64, depth=2, rows=1000)
+    meta = nlp.meta["kg"]
+    assert meta["dev_f1"] == 1.0 and meta["epochs"] < 40 and meta["epochs"] - meta["best_epoch"] == 3
+    assert predict(nlp, text) == [(4, 8, "Person"), (9, 14, "City")]
+    save(nlp, tmp_path / "ner")
+    assert predict(load(tmp_path / "ner"), text + ". " + text)[-1] == (len(text) + 11, len(text) + 16, "City")
