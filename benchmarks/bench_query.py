@@ -56,6 +56,21 @@ PICK = {
 PICK_Y = """SELECT ?v WHERE { ?x kg:hostileTo|^kg:hostileTo ?e . ?e kg:hostileTo|^kg:hostileTo ?v FILTER(?v != ?x) }
 GROUP BY ?v ORDER BY DESC(COUNT(DISTINCT ?e)) ?v LIMIT 1"""
 
+#: Where the sampled actors of each question with an actor parameter come from: every actor at an end of a
+#: relation (asserted, from the relation summary) of the kinds the question follows ("subject", "object" or
+#: "either" end), or every claimant. hostile-to-both's y is drawn among the actors that share a hostile
+#: actor with the drawn x.
+SAMPLE_FROM = {
+    "commanders": ("group", "object", "kg:commands kg:headOf"),
+    "chain-of-command": ("actor", "either", "kg:commands kg:headOf kg:subUnitOf kg:memberOf"),
+    "allies": ("group", "either", "kg:alliedWith"),
+    "supporters": ("group", "object", "kg:supports kg:loyalTo"),
+    "hostile-to-both": ("x", "either", "kg:hostileTo"),
+    "timeline": ("actor", "either", None),
+    "shared-backers": ("actor", "object", "kg:supports kg:loyalTo"),
+    "claims-by": ("claimant", "claimant", None),
+}
+
 
 def _peak_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
@@ -115,14 +130,14 @@ def questions(params: dict[str, str]) -> dict[str, dict[str, str]]:
 
 def bound_texts(store_dir: Path, asked: dict[str, dict[str, str]]) -> dict[str, str]:
     """The query text each question runs, parameters bound (the same text for every engine)."""
-    from kg.sparql.query import _bindings, bind_values, declare_prefixes, load_query
+    from kg.sparql.query import bound_query
     from kg.sparql.store import GraphStore
+    from kg.sparql.text import declare_prefixes
 
     out = {}
     with GraphStore(store_dir, read_only=True) as store:
         for name, given in asked.items():
-            text, saved = load_query(name)
-            out[name] = declare_prefixes(bind_values(text, _bindings(store, text, saved, given)))
+            out[name] = declare_prefixes(bound_query(store, name, given))
     return out
 
 
@@ -132,13 +147,15 @@ def bench_embedded(store_dir: Path, asked: dict[str, dict[str, str]], repeats: i
 
     out: dict = {}
     with GraphStore(store_dir, read_only=True) as store:
-        for name, given in asked.items():
+        for key, given in asked.items():
+            name = key.split(" ")[0]  # "timeline (all)" asks timeline
             times, rows = [], 0
             for _ in range(repeats):
                 start = time.perf_counter()
                 rows = len(run_query(store, name, params=given))
                 times.append(time.perf_counter() - start)
-            out[name] = {"median_s": round(statistics.median(times), 4), "min_s": round(min(times), 4), "rows": rows}
+            out[key] = {"median_s": round(statistics.median(times), 4), "min_s": round(min(times), 4),
+                          "rows": rows}
         times = []
         for _ in range(repeats):
             start = time.perf_counter()
@@ -264,6 +281,73 @@ def bench_endpoint(store_dir: Path, texts: dict[str, str], clients: int, seconds
     return out
 
 
+def _ends(store: object, end: str, predicates: str | None) -> list[str]:
+    from kg.sparql.query import run_query
+
+    if end == "claimant":
+        q = "SELECT DISTINCT ?v WHERE { ?c kg:claimant ?v }"
+    else:
+        ends = {"subject": "rdf:subject ?v", "object": "rdf:object ?v",
+                "either": "rdf:subject|rdf:object ?v"}[end]
+        values = f"VALUES ?p {{ {predicates} }}" if predicates else ""
+        q = (f"SELECT DISTINCT ?v WHERE {{ {values} ?r a kg:RelationSummary ; kg:asserted true ; "
+             f"rdf:predicate ?p ; {ends} . FILTER(isIRI(?v)) }}")
+    return sorted(r[0].value for r in run_query(store, q).rows)  # type: ignore[arg-type,union-attr]
+
+
+def sample_actors(store_dir: Path, n: int, seed: int = 0) -> dict[str, list[dict[str, str]]]:
+    """``n`` parameter sets for each question with an actor parameter, drawn uniformly (``random.Random(seed)``)
+    from the actors the question is about (see SAMPLE_FROM); fewer when the data has fewer."""
+    import random
+
+    from kg.sparql.query import run_query
+    from kg.sparql.store import GraphStore
+
+    out: dict[str, list[dict[str, str]]] = {}
+    with GraphStore(store_dir, read_only=True) as store:
+        for name, (param, end, predicates) in SAMPLE_FROM.items():
+            rng = random.Random(f"{seed} {name}")
+            pool = _ends(store, end, predicates)
+            drawn = rng.sample(pool, min(n, len(pool)))
+            if name != "hostile-to-both":
+                out[name] = [{param: f"<{v}>"} for v in drawn]
+                continue
+            pairs = []
+            for x in drawn:
+                q = ("SELECT DISTINCT ?v WHERE { ?x kg:hostileTo|^kg:hostileTo ?e . "
+                     "?e kg:hostileTo|^kg:hostileTo ?v FILTER(?v != ?x) }")
+                ys = sorted(r[0].value for r in run_query(store, q, params={"x": f"<{x}>"}).rows)  # type: ignore[union-attr]
+                if ys:
+                    pairs.append({"x": f"<{x}>", "y": f"<{rng.choice(ys)}>"})
+            out[name] = pairs
+    return out
+
+
+def bench_actor_sample(store_dir: Path, samples: dict[str, list[dict[str, str]]], repeats: int) -> dict:
+    """Each sampled parameter set asked ``repeats`` times (its median); p50, p90 and max over the sample."""
+    from kg.sparql.query import run_query
+    from kg.sparql.store import GraphStore
+
+    out: dict = {}
+    with GraphStore(store_dir, read_only=True) as store:
+        for name, sets in samples.items():
+            per: list[tuple[float, int, dict[str, str]]] = []
+            for given in sets:
+                times, rows = [], 0
+                for _ in range(repeats):
+                    start = time.perf_counter()
+                    rows = len(run_query(store, name, params=given))
+                    times.append(time.perf_counter() - start)
+                per.append((statistics.median(times), rows, given))
+            ordered = sorted(t for t, _, _ in per)
+            slowest = max(per, key=lambda t: t[0])
+            out[name] = {"actors": len(per), "p50_ms": round(1000 * statistics.median(ordered), 2),
+                         "p90_ms": round(1000 * ordered[int(0.9 * (len(ordered) - 1))], 2),
+                         "max_ms": round(1000 * slowest[0], 2), "max_rows": slowest[1], "slowest": slowest[2],
+                         "median_rows": statistics.median(r for _, r, _ in per)}
+    return out
+
+
 def _fmt(value: object) -> str:
     if isinstance(value, float):
         return f"{value * 1000:.1f} ms" if value < 1 else f"{value:.2f} s"
@@ -282,12 +366,24 @@ def main() -> None:
     ap.add_argument("--rdflib-memory-gb", type=float, default=12)
     ap.add_argument("--clients", type=int, default=8)
     ap.add_argument("--seconds", type=float, default=30)
+    ap.add_argument("--actors", type=int, default=30, help="how many actors to sample for each question with "
+                    "an actor parameter (0: none)")
+    ap.add_argument("--store", type=Path, default=None, help="query this store folder as it is (no corpus is "
+                    "made or built; --articles then only labels the report; implies --skip rdflib)")
     ap.add_argument("--skip", nargs="*", default=[], choices=["rdflib", "endpoint"])
     args = ap.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
 
-    result: dict = {"machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"}
-    result["corpus"] = prepare(args.articles, args.work, args.seed)
+    result: dict = {"machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+                    "load_average": os.getloadavg()}
+    if args.store is not None:
+        from kg.sparql.store import GraphStore
+
+        with GraphStore(args.store, read_only=True) as store:
+            result["corpus"] = {"articles": args.articles, "store": str(args.store), "quads": len(store)}
+        args.skip.append("rdflib")
+    else:
+        result["corpus"] = prepare(args.articles, args.work, args.seed)
     store_dir = Path(result["corpus"]["store"])
     params = choose_params(store_dir)
     asked = questions(params)
@@ -299,10 +395,21 @@ def main() -> None:
         label_row = store.select(
             f"SELECT ?l WHERE {{ <{params['group']}> <http://www.w3.org/2000/01/rdf-schema#label> ?l }} LIMIT 1").rows[0]
         label = label_row[0].value  # type: ignore[union-attr]
-    result["embedded"] = bench_embedded(store_dir, asked, args.repeats, label)
+    # besides the load test's mix: the busiest actor's timeline and shared backers, and every relation's timeline
+    extra = {"timeline (actor)": {"actor": f"<{params['x']}>"}, "shared-backers (actor)": {"actor": f"<{params['x']}>"},
+             "timeline (all)": {}}
+    result["embedded"] = bench_embedded(store_dir, {**asked, **extra}, args.repeats, label)
     print(f"embedded store, {args.articles} articles ({result['corpus']['quads']} quads), median of {args.repeats}:")
     for name, r in result["embedded"].items():
         print(f"  {name:<22}{_fmt(r['median_s']):>12}{r['rows']:>8} rows")
+
+    if args.actors:
+        result["actor_sample"] = bench_actor_sample(store_dir, sample_actors(store_dir, args.actors, args.seed),
+                                                    args.repeats)
+        print(f"questions with an actor, {args.actors} actors drawn from the data (median of {args.repeats} each):")
+        for name, r in result["actor_sample"].items():
+            print(f"  {name:<22} p50 {r['p50_ms']:>8.1f} ms  p90 {r['p90_ms']:>8.1f} ms  max {r['max_ms']:>8.1f} ms "
+                  f"({r['max_rows']} rows)  over {r['actors']} actors")
 
     if "rdflib" not in args.skip:
         n = args.rdflib_articles or args.articles

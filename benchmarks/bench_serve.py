@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import os
 import sys
 import threading
 import time
@@ -103,11 +104,14 @@ def run_load(port: int, paths: dict[str, str], clients: int, seconds: float, tim
     }
 
 
-def question_paths(store_dir: Path) -> dict[str, str]:
-    """``/questions/NAME?…`` for every saved question, with parameters picked from the data."""
+def question_paths(store_dir: Path, picked: Path | None = None) -> dict[str, str]:
+    """``/questions/NAME?…`` for every saved question, with parameters picked from the data (or read from
+    ``picked``, a JSON file of :func:`bench_query.choose_params`'s answer: picking takes minutes at 10,000
+    articles)."""
     from bench_query import choose_params, questions
 
-    asked = questions(choose_params(store_dir))
+    params = json.loads(picked.read_text(encoding="utf-8")) if picked is not None else choose_params(store_dir)
+    asked = questions(params)
     return {name: f"/questions/{name}" + ("?" + urllib.parse.urlencode(given) if given else "")
             for name, given in asked.items()}
 
@@ -125,6 +129,8 @@ def main() -> None:
                     "made or built; --articles then only labels the report)")
     ap.add_argument("--questions", default=None, help="only these saved questions, comma-separated (default: all)")
     ap.add_argument("--json", type=Path, default=None, help="also write the results here")
+    ap.add_argument("--params", type=Path, default=None, help="the parameters as bench_query.choose_params "
+                    "picks them, from this JSON file (default: pick them now)")
     ap.add_argument("--trivial", action="store_true", help="also run the same load with ASK {} (the front's "
                     "own cost: Host check, queue, relay)")
     args = ap.parse_args()
@@ -142,7 +148,7 @@ def main() -> None:
     else:
         result = {"corpus": prepare(args.articles, args.work, args.seed)}
     store_dir = Path(result["corpus"]["store"])  # type: ignore[index]
-    paths = question_paths(store_dir)
+    paths = question_paths(store_dir, args.params)
     if args.questions:
         paths = {name: paths[name] for name in args.questions.split(",")}
     result["paths"] = paths
@@ -153,6 +159,7 @@ def main() -> None:
             result["trivial"] = run_load(server.port, {"ASK {}": "/query?query=ASK%7B%7D"}, args.clients,
                                          args.seconds, args.timeout)
     overall = load["overall"]  # type: ignore[index]
+    result["load_average"] = os.getloadavg()
     print(f"{args.articles} articles ({result['corpus']['quads']} quads), {args.clients} clients x "  # type: ignore[index]
           f"{args.seconds:g} s, kg serve --timeout {args.timeout:g} --concurrency {args.concurrency}:")
     header = f"  {'question':<22}{'answers':>8}{'errors':>8}{'p50 ms':>10}{'p90 ms':>10}{'p99 ms':>10}"

@@ -37,7 +37,7 @@ def main(argv: list[str] | None = None) -> None:
     from synth import generate_corpus
 
     from kg import build
-    from kg.sparql.query import _bindings, bind_values, load_query, parse_saved, run_query
+    from kg.sparql.query import _bindings, bind_values, bound_query, parse_saved, run_query
     from kg.sparql.store import GraphStore
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -56,8 +56,7 @@ def main(argv: list[str] | None = None) -> None:
         old_text = (before_dir / f"{name}.rq").read_text(encoding="utf-8")
         old = parse_saved(name, old_text)
         old_query = bind_values(old_text, _bindings(store, old_text, old, params))
-        new_text, new = load_query(name)
-        new_query = bind_values(new_text, _bindings(store, new_text, new, params))
+        new_query = bound_query(store, name, params)
         times: dict[str, list[float]] = {"before": [], "summary": []}
         answers = {}
         for _ in range(args.repeats):

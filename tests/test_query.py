@@ -414,6 +414,25 @@ def test_cli_errors_are_one_line(store_dir, tmp_path):
         assert out.stderr.count("\n") == 1 and expected in out.stderr, out.stderr
 
 
+def test_marked_lines_and_bound_branches_of_a_saved_question(seed_store):
+    from kg.sparql.query import bound_query
+
+    lna = "<https://w3id.org/kg/id/actor/lna>"
+    with_actor = bound_query(seed_store, "timeline", {"actor": lna})
+    without = bound_query(seed_store, "timeline", {"relation": "commands"})
+    assert "?r kg:key ?key .                                                                     # only with actor" \
+        in with_actor
+    assert "only without relation" not in with_actor and "only with actor" not in without
+    assert "only with relation, without actor" in without
+    # both branches start from the actors they are given, and nothing binds them outside the branches
+    text = bound_query(seed_store, "hostile-to-both", {"x": lna, "y": "<https://w3id.org/kg/id/actor/bdb>"})
+    assert text.count("VALUES (?x ?y)") == 2 and "# parameters bound here" not in text
+    # the actor's relations are among every relation (tests/test_saved_answers.py checks the answers themselves)
+    every = {(r["subject"], r["kind"], r["object"]) for r in run_query(seed_store, "timeline").records()}
+    mine = {(r["subject"], r["kind"], r["object"]) for r in run_query(seed_store, "timeline", params={"actor": lna}).records()}
+    assert mine and mine < every
+
+
 def test_parameters_reach_the_subqueries_that_pass_them_up(seed_store):
     import pyoxigraph as ox
 

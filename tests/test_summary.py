@@ -70,3 +70,26 @@ def test_stats_read_the_summary_and_count_as_before():
     from kg.building.stats import store_stats
 
     assert store_stats(store)["relations_by_type"] == dict(sorted(expected.items()))
+
+
+def test_a_server_side_refresh_writes_the_summary_a_build_writes():
+    from kg.building.counting import stats_key
+    from kg.building.summary import refresh
+
+    built = GraphStore()
+    assert build([DATA / "multi"], store=built).ok
+    expected = {q for q in summary(built) if stats_key(ID_BASE) not in q}
+    assert any("#key>" in q for q in expected) and any("#assertedIn>" in q for q in expected)
+    refreshed = GraphStore()
+    refreshed.store.extend(q for q in built.store if q.graph_name != GRAPH)
+    refresh(refreshed)
+    assert summary(refreshed) == expected
+
+
+def test_keys_find_the_relations_of_an_actor():
+    store = GraphStore()
+    assert build([DATA / "multi"], store=store).ok
+    lna = ID_BASE + "actor/lna"
+    found = store.select(f'SELECT ?s WHERE {{ ?r kg:key "* {KG}commands {lna}" ; rdf:subject ?s }}').records()
+    expected = store.select(f"SELECT DISTINCT ?s WHERE {{ ?s kg:commands <{lna}> }}").records()
+    assert found and sorted(r["s"] for r in found) == sorted(r["s"] for r in expected)  # type: ignore[type-var]

@@ -14,7 +14,12 @@ that some assertion reports is a node ``{base}relation/HASH``:
 * over the assertions that do not deny it: ``kg:articleCount`` (distinct articles), ``kg:claimantCount``
   (distinct claimants), ``kg:firstReported`` / ``kg:lastReported`` (the article dates, as written),
   ``kg:firstDated`` / ``kg:lastDated`` (the dates the reports give, when some do), ``kg:allFormer true``
-  (every report calls it former).
+  (every report calls it former), and ``kg:assertedIn`` each of those articles;
+* when some assertion does not deny it, ``kg:key``: six lookup keys, the IRIs of its ends and predicate
+  separated by spaces with ``*`` for any (:func:`keys`): ``"S P O"``, ``"S P *"``, ``"* P O"``,
+  ``"S * *"``, ``"* * O"``, ``"* P *"``. A question that knows an actor finds the actor's relations of one
+  kind with one index lookup (``?r kg:key "* P O"``) instead of reading every assertion that names the
+  actor.
 
 >>> summary_node("s", "p", "o", "https://w3id.org/kg/id/").startswith("https://w3id.org/kg/id/relation/")
 True
@@ -50,12 +55,21 @@ def summary_node(s: str, p: str, o: str, base: str) -> str:
     return f"{base}relation/{hashlib.sha256(f'{s} {p} {o}'.encode()).hexdigest()[:24]}"
 
 
+def keys(s: str, p: str, o: str) -> tuple[str, ...]:
+    """The ``kg:key`` values of the summary of one relation: its IRIs, ``*`` standing for any.
+
+    >>> keys("S", "P", "O")
+    ('S P O', 'S P *', '* P O', 'S * *', '* * O', '* P *')
+    """
+    return f"{s} {p} {o}", f"{s} {p} *", f"* {p} {o}", f"{s} * *", f"* * {o}", f"* {p} *"
+
+
 # Aggregates over the assertions that do not deny a relation (the same expressions the questions used when
 # they grouped assertions themselves, so the answers stay the same), and, apart, the assertions that deny it.
 _ASSERTED = f"""SELECT ?s ?p ?o (COUNT(DISTINCT ?g) AS ?articles) (COUNT(DISTINCT ?c) AS ?claimants)
   (MIN(STR(?rep)) AS ?first) (MAX(STR(?rep)) AS ?last) (MIN(STR(?dat)) AS ?first_dated)
   (MAX(STR(?dat)) AS ?last_dated) (MIN(?former) AS ?all_former)
-  (GROUP_CONCAT(STR(?a); separator=" ") AS ?assertions)
+  (GROUP_CONCAT(STR(?a); separator=" ") AS ?assertions) (GROUP_CONCAT(DISTINCT STR(?g); separator=" ") AS ?in)
 WHERE {{ {{values}}
   ?a <{RDF}subject> ?s ; <{RDF}predicate> ?p ; <{RDF}object> ?o ; <{PROV}wasDerivedFrom> ?g ; <{KG}claimant> ?c .
   FILTER NOT EXISTS {{ ?a <{KG}negated> true }}
@@ -110,6 +124,8 @@ def _nquads(key: Key, row: Any, denied: list[str], base: str, graph: str) -> str
         lines.append(f"{node} <{KG}asserted> {_TRUE} {g}")
         lines.append(f"{node} <{KG}articleCount> {ox.Literal(row['articles'].value, datatype=_XSD_INT)} {g}")
         lines.append(f"{node} <{KG}claimantCount> {ox.Literal(row['claimants'].value, datatype=_XSD_INT)} {g}")
+        lines.extend(f"{node} <{KG}assertedIn> <{a}> {g}" for a in sorted(row["in"].value.split()))
+        lines.extend(f"{node} <{KG}key> {ox.Literal(k)} {g}" for k in keys(s, p, o))
         if row["all_former"] is not None and row["all_former"].value == "true":
             lines.append(f"{node} <{KG}allFormer> {_TRUE} {g}")
         for name, var in (("firstReported", "first"), ("lastReported", "last"), ("firstDated", "first_dated"),
@@ -193,6 +209,10 @@ def refresh_update(graph: str) -> str:
         " (MIN(?former)", " (SUM(IF(BOUND(?rep), 0, 1)) AS ?unreported) (SUM(IF(BOUND(?dat), 0, 1)) AS ?undated)"
         " (MIN(?former)", 1))
     denied = _in_graphs(_DENIED)
+    space = ', " ", '
+    key_binds = " ".join(f"BIND(CONCAT({space.join(parts)}) AS ?k{n})" for n, parts in enumerate((
+        ("STR(?s)", "STR(?p)", "STR(?o)"), ("STR(?s)", "STR(?p)", '"*"'), ('"*"', "STR(?p)", "STR(?o)"),
+        ("STR(?s)", '"*"', '"*"'), ('"*"', '"*"', "STR(?o)"), ('"*"', "STR(?p)", '"*"')), 1))
     dates = " ".join(f"BIND(IF(?{none} = 0, ?{var}, ?unbound) AS ?{var}_)" for none, var in (
         ("unreported", "first"), ("unreported", "last"), ("undated", "first_dated"), ("undated", "last_dated")))
     return f"""DROP SILENT GRAPH <{graph}> ;
@@ -204,6 +224,14 @@ INSERT {{ GRAPH <{graph}> {{ ?r <{KG}allFormer> true }} }}
 WHERE {{ {{ {asserted} }} FILTER(?all_former) {node} }} ;
 INSERT {{ GRAPH <{graph}> {{ {head} ; <{KG}denied> true }} }}
 WHERE {{ {{ {denied} }} {node} }} ;
+INSERT {{ GRAPH <{graph}> {{ ?r <{KG}key> ?k1, ?k2, ?k3, ?k4, ?k5, ?k6 }} }}
+WHERE {{ SELECT DISTINCT ?r ?k1 ?k2 ?k3 ?k4 ?k5 ?k6 WHERE {{
+  GRAPH ?ag {{ ?a <{RDF}subject> ?s ; <{RDF}predicate> ?p ; <{RDF}object> ?o ; <{PROV}wasDerivedFrom> ?g
+    FILTER NOT EXISTS {{ ?a <{KG}negated> ?negated FILTER(?negated) }} }}
+  {node} {key_binds} }} }} ;
+INSERT {{ GRAPH <{graph}> {{ ?r <{KG}assertedIn> ?g }} }}
+WHERE {{ GRAPH ?ag {{ ?a <{RDF}subject> ?s ; <{RDF}predicate> ?p ; <{RDF}object> ?o ; <{PROV}wasDerivedFrom> ?g
+  FILTER NOT EXISTS {{ ?a <{KG}negated> ?negated FILTER(?negated) }} }} {node} }} ;
 INSERT {{ GRAPH <{graph}> {{ ?r <{KG}assertion> ?a }} }}
 WHERE {{ GRAPH ?ag {{ ?a <{RDF}subject> ?s ; <{RDF}predicate> ?p ; <{RDF}object> ?o ; <{PROV}wasDerivedFrom> ?g }}
   {node} }}"""

@@ -16,6 +16,14 @@ text: whatever a value holds (quotes, ``}``, newlines), it stays one term. A val
 * a language-tagged literal when it ends in ``@`` and a tag (``قوات حفتر@ar``);
 * else a plain string.
 
+A saved question may mark a line ``# only with NAME`` (kept only when parameter NAME is given) or
+``# only without NAME`` (kept only when it is not; ``# only with A, without B``): the same question then
+reads an index when it knows an actor and scans when it does not, each shape the fastest for its case
+(:func:`select_lines`). It may also say where its parameters are bound, with lines
+``# parameters bound here`` (each becomes the ``VALUES`` clause): in each branch of a top-level ``UNION``,
+say, so that every branch starts from the actor it was given (Oxigraph evaluates such a branch on its
+own, not from the bindings outside it).
+
 A saved question declares its parameters in its header; a parameter of kind ``actor`` also takes a
 registry id (``lna``) or any label or alias in Arabic or English (``"قوات حفتر"``, ``"Haftar's forces"``),
 resolved to one actor before the query runs (an unknown or ambiguous name is an error that lists the
@@ -55,6 +63,8 @@ _LANG = re.compile(r"^(.+)@([A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*)$", re.S)
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 _HEADER = re.compile(r"^#\s*(title|description|param)\s*:\s*(.*)$")
 _PARAM = re.compile(r"^(\w+)\s*(?:\(([^)]*)\))?\s*(?:[—–-]+\s*(.*))?$")
+_ONLY = re.compile(r"#\s*only\s+((?:with|without)\s+\w+(?:\s*,\s*(?:with|without)\s+\w+)*)\s*$")
+_BIND_HERE = re.compile(r"^[ \t]*#[ \t]*parameters bound here[ \t]*$", re.M)
 PARAM_KINDS = ("actor", "relation", "integer", "text", "iri", "any")
 
 
@@ -138,6 +148,41 @@ def saved_queries() -> dict[str, SavedQuery]:
             name = entry.name[:-3]
             out[name] = parse_saved(name, entry.read_text(encoding="utf-8"))
     return out
+
+
+def select_lines(text: str, given: set[str] | frozenset[str]) -> str:
+    """The text without the lines marked ``# only with NAME`` whose parameter is not ``given``, and those marked
+    ``# only without NAME`` whose parameter is (``# only with A, without B``: both must hold).
+
+    >>> select_lines("a\\nb # only with actor\\nc # only without actor", {"actor"})
+    'a\\nb # only with actor'
+    >>> select_lines("a\\nb # only with actor\\nc # only without actor", set())
+    'a\\nc # only without actor'
+    >>> select_lines("x # only with relation, without actor", {"relation"})
+    'x # only with relation, without actor'
+    """
+    kept = []
+    for line in text.split("\n"):
+        m = _ONLY.search(line)
+        conditions = [c.split() for c in m.group(1).split(",")] if m else []
+        if all((how == "with") == (name in given) for how, name in conditions):
+            kept.append(line)
+    return "\n".join(kept)
+
+
+def bound_query(source: Source, query: str, params: Mapping[str, str | Term] | None = None) -> str:
+    """The text :func:`run_query` sends: the query (text, ``@file.rq`` or a saved name), its marked lines
+    selected and its parameters bound."""
+    text, saved = load_query(query)
+    bindings = _bindings(source, text, saved, params or {})
+    if saved is not None:
+        text = select_lines(text, set(bindings))
+    bound = bind_values(text, bindings)  # also checks that every parameter is a variable of the query
+    if not bindings or saved is None or not _BIND_HERE.search(text):
+        return bound
+    values = (f"VALUES ({' '.join(f'?{n}' for n in bindings)}) "
+              f"{{ ({' '.join(str(t) for t in bindings.values())}) }}")
+    return _BIND_HERE.sub(lambda _: values, text)
 
 
 def load_query(query: str) -> tuple[str, SavedQuery | None]:
@@ -318,9 +363,7 @@ def run_query(
     ``timeout`` (seconds) stops the query: locally it runs in a child process that is killed at the
     deadline; remotely it bounds the wait for the server (the server's own limit applies too).
     """
-    text, saved = load_query(query)
-    bindings = _bindings(source, text, saved, params or {})
-    text = bind_values(text, bindings)
+    text = bound_query(source, query, params)
     graphs = [graph] if isinstance(graph, str) else list(graph) if graph else None
     return source.query(text, query_kind(text), graphs=graphs, timeout=timeout)
 
