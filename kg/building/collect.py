@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
-from kg.building.summary import Key, summary_graph, summary_node
+from kg.building.summary import Key, keys, summary_graph, summary_node
 from kg.mapping.rdf import ArticleCounts, Fact
 from kg.vocab import KG, RDF
 
@@ -98,6 +98,7 @@ class Collector:
         self.graph = summary_graph(base)
         self.relations: dict[Key, _Relation] = {}
         self._ids: dict[str, int] = {}  # article and claimant IRIs → small numbers (the sets hold those)
+        self._iris: list[str] = []  # and back
         self._link = f"<{KG}assertion>"
         #: quads loaded so far (articles, links, registry, summary nodes: no two graphs share a quad)
         self.quads = 0
@@ -161,7 +162,10 @@ class Collector:
         return len(self.relations)
 
     def _id(self, iri: str) -> int:
-        return self._ids.setdefault(iri, len(self._ids))
+        n = self._ids.setdefault(iri, len(self._ids))
+        if n == len(self._iris):
+            self._iris.append(iri)
+        return n
 
     def add(self, facts: Iterable[Fact]) -> bytes:
         """Fold some assertions in; returns their ``kg:assertion`` links as N-Quads (to load with them)."""
@@ -180,7 +184,8 @@ class Collector:
         return "".join(lines).encode("utf-8")
 
     def nquads(self) -> Iterator[bytes]:
-        """Every summary node's own quads (type, subject, predicate, object, flags, counts, dates), in chunks."""
+        """Every summary node's own quads (type, subject, predicate, object, flags, counts, dates, the articles that
+        assert it and its lookup keys), in chunks."""
         g = f"<{self.graph}> .\n"
         lines: list[str] = []
         for n, ((s, p, o), r) in enumerate(self.relations.items(), 1):
@@ -193,6 +198,8 @@ class Collector:
                 lines.append(f"{node} <{KG}asserted> {_TRUE} {g}")
                 lines.append(f"{node} <{KG}articleCount> {ox.Literal(str(len(r.articles)), datatype=_XSD_INT)} {g}")
                 lines.append(f"{node} <{KG}claimantCount> {ox.Literal(str(len(r.claimants)), datatype=_XSD_INT)} {g}")
+                lines += [f"{node} <{KG}assertedIn> <{a}> {g}" for a in sorted(self._iris[i] for i in r.articles)]
+                lines += [f"{node} <{KG}key> {ox.Literal(k)} {g}" for k in keys(s, p, o)]
                 if r.all_former:
                     lines.append(f"{node} <{KG}allFormer> {_TRUE} {g}")
                 for name, value, missing in (("firstReported", r.first, r.unreported),
