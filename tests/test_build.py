@@ -290,6 +290,28 @@ def test_a_new_kg_version_maps_unchanged_articles_again(tmp_path: Path, monkeypa
         assert build([DATA / "multi"], store=store).mapped == 4
 
 
+def test_a_change_to_the_relation_summary_code_builds_the_summary_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                        fresh_fingerprint: None):
+    """A store built before the summary gained quads (lookup keys, say) must not keep the old summary: the
+    saved questions would find nothing in it."""
+    import kg
+    import kg.building.fingerprint as fingerprint
+
+    code = tmp_path / "kg"
+    shutil.copytree(Path(kg.__file__).parent, code, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(fingerprint, "_kg_dir", lambda: code)
+    with GraphStore(tmp_path / "store") as store:
+        assert build([DATA / "multi"], store=store).mapped == 4
+        assert build([DATA / "multi"], store=store).mapped == 0
+        with (code / "building" / "summary.py").open("a", encoding="utf-8") as f:
+            f.write("\n# the summary's shape changed\n")
+        fingerprint.code_fingerprint.cache_clear()
+        report = build([DATA / "multi"], store=store)
+        assert report.mapped == 4
+        keys = store.select("SELECT (COUNT(*) AS ?n) WHERE { ?r kg:key ?k }").rows[0][0].value
+        assert int(keys) > 0
+
+
 def test_an_empty_or_mistyped_corpus_does_not_empty_the_store(tmp_path: Path):
     store_dir = tmp_path / "store"
     (tmp_path / "empty").mkdir()

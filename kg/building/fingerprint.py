@@ -20,8 +20,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-#: The modules (and packages) whose source decides an article's quads, relative to the kg package.
-MAPPING_SOURCES = ("reading", "mapping", "model.py", "vocab.py", "ontology.py", "building/article.py")
+#: The modules (and packages) whose source decides an article's quads or the relation summary built from them
+#: (a store built before a change to its shape is rebuilt, not left without the new quads), relative to the kg
+#: package.
+MAPPING_SOURCES = ("reading", "mapping", "model.py", "vocab.py", "ontology.py", "building/article.py",
+                   "building/summary.py", "building/collect.py")
 
 
 def _kg_dir() -> Path:
