@@ -90,7 +90,9 @@ def serve(
                                       "every interface).")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)] = 7878,
     allow_update: Annotated[bool, typer.Option("--allow-update", help="Accept SPARQL updates "
-                                               "(default: read-only, updates get 403).")] = False,
+                                               "(default: read-only, updates get 403). kg push refreshes the "
+                                               "relation summary after loading; any other update leaves the "
+                                               "summary, and so the saved questions' counts, as they were.")] = False,
     allow_federation: Annotated[bool, typer.Option("--allow-federation", help="Let queries use SERVICE and "
                                                    "updates LOAD (the server then sends requests to other "
                                                    "servers); refused with 403 by default.")] = False,
