@@ -36,12 +36,16 @@ def _built_summary(store: GraphStore) -> set[bytes]:
     return {line.rstrip(b"\n") for line in store.graph_nquads(summary_graph(ID_BASE)) if not line.startswith(stats)}
 
 
+def _corpus(name: str, tmp_path: Path, *, articles: int, seed: int) -> Path:
+    """The seed, a fixture corpus, or (``synth``) a small synthetic one."""
+    if name == "synth":
+        return Path(_synth().generate_corpus(tmp_path / "synth", articles, seed=seed))
+    return ROOT / "seeds" if name == "seeds" else DATA / name
+
+
 @pytest.mark.parametrize("corpus", ["seeds", "multi", "identity_en", "conflict_en", "synth"])
 def test_the_gathered_summary_is_the_one_sparql_computes(corpus: str, tmp_path: Path):
-    if corpus == "synth":
-        path = _synth().generate_corpus(tmp_path / "synth", 40, seed=3)
-    else:
-        path = ROOT / "seeds" if corpus == "seeds" else DATA / corpus
+    path = _corpus(corpus, tmp_path, articles=40, seed=3)
     store = GraphStore()
     assert build([path], store=store).ok
     gathered = _built_summary(store)
@@ -74,10 +78,7 @@ def test_a_relation_only_denied_has_no_counts():
 def test_the_counts_of_a_full_build_are_those_counted_over_the_store(corpus: str, tmp_path: Path):
     from kg.building.counting import full_counts, read_counts
 
-    if corpus == "synth":
-        path = _synth().generate_corpus(tmp_path / "synth", 30, seed=5)
-    else:
-        path = ROOT / "seeds" if corpus == "seeds" else DATA / corpus
+    path = _corpus(corpus, tmp_path, articles=30, seed=5)
     store = GraphStore()
     assert build([path], store=store).ok
     kept = read_counts(store, ID_BASE)

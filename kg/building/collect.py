@@ -24,17 +24,13 @@ from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-import pyoxigraph as ox
-
-from kg.building.summary import Key, keys, summary_graph, summary_node
+from kg.building.summary import Key, node_nquads, summary_graph, summary_node
 from kg.mapping.rdf import ArticleCounts, Fact
 from kg.vocab import KG, RDF
 
 if TYPE_CHECKING:
     from kg.sparql.store import GraphStore
 
-_XSD_INT = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
-_TRUE = ox.Literal(True)
 #: Distinct relations whose nodes are written in one chunk by :meth:`Collector.nquads`.
 _CHUNK = 2000
 
@@ -186,28 +182,17 @@ class Collector:
     def nquads(self) -> Iterator[bytes]:
         """Every summary node's own quads (type, subject, predicate, object, flags, counts, dates, the articles that
         assert it and its lookup keys), in chunks."""
-        g = f"<{self.graph}> .\n"
         lines: list[str] = []
-        for n, ((s, p, o), r) in enumerate(self.relations.items(), 1):
-            node = r.node
-            lines += [f"{node} <{RDF}type> <{KG}RelationSummary> {g}", f"{node} <{RDF}subject> <{s}> {g}",
-                      f"{node} <{RDF}predicate> <{p}> {g}", f"{node} <{RDF}object> <{o}> {g}"]
-            if r.denied:
-                lines.append(f"{node} <{KG}denied> {_TRUE} {g}")
+        for n, (key, r) in enumerate(self.relations.items(), 1):
+            node = r.node[1:-1]
             if r.asserted:
-                lines.append(f"{node} <{KG}asserted> {_TRUE} {g}")
-                lines.append(f"{node} <{KG}articleCount> {ox.Literal(str(len(r.articles)), datatype=_XSD_INT)} {g}")
-                lines.append(f"{node} <{KG}claimantCount> {ox.Literal(str(len(r.claimants)), datatype=_XSD_INT)} {g}")
-                lines += [f"{node} <{KG}assertedIn> <{a}> {g}" for a in sorted(self._iris[i] for i in r.articles)]
-                lines += [f"{node} <{KG}key> {ox.Literal(k)} {g}" for k in keys(s, p, o)]
-                if r.all_former:
-                    lines.append(f"{node} <{KG}allFormer> {_TRUE} {g}")
-                for name, value, missing in (("firstReported", r.first, r.unreported),
-                                             ("lastReported", r.last, r.unreported),
-                                             ("firstDated", r.first_dated, r.undated),
-                                             ("lastDated", r.last_dated, r.undated)):
-                    if not missing:
-                        lines.append(f"{node} <{KG}{name}> {ox.Literal(value)} {g}")
+                lines += node_nquads(
+                    key, node, self.graph, denied=r.denied, articles=[self._iris[i] for i in r.articles],
+                    claimants=len(r.claimants), all_former=r.all_former,
+                    dates=(None if r.unreported else r.first, None if r.unreported else r.last,
+                           None if r.undated else r.first_dated, None if r.undated else r.last_dated))
+            else:
+                lines += node_nquads(key, node, self.graph, denied=r.denied)
             if n % _CHUNK == 0:
                 self.quads += len(lines)
                 yield "".join(lines).encode("utf-8")

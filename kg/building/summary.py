@@ -108,31 +108,50 @@ def keys_in_graphs(store: GraphStore, graphs: Iterable[str]) -> set[Key]:
     return found
 
 
-def _nquads(key: Key, row: Any, denied: list[str], base: str, graph: str) -> str:
-    """The summary node of one relation; ``row`` holds the aggregates of its asserting reports (or None)."""
+def node_nquads(key: Key, node: str, graph: str, *, denied: bool, articles: Iterable[str] | None = None,
+                claimants: int = 0, dates: tuple[str | None, str | None, str | None, str | None] = (None,) * 4,
+                all_former: bool = False) -> list[str]:
+    """The quads of one summary node but its ``kg:assertion`` links, as N-Quads lines: the one place that
+    writes them, whether the aggregates come from SPARQL (:func:`summarise`) or from the mapped articles
+    (:class:`kg.building.collect.Collector`). ``articles`` (the asserting articles' IRIs) is None when every
+    report denies the relation; ``dates`` are first and last reported, first and last dated (None: unknown).
+    """
     s, p, o = key
-    node = f"<{summary_node(s, p, o, base)}>"
-    g = f"<{graph}> .\n"
+    node, g = f"<{node}>", f"<{graph}> .\n"
     lines = [f"{node} <{RDF}type> <{KG}RelationSummary> {g}",
              f"{node} <{RDF}subject> <{s}> {g}", f"{node} <{RDF}predicate> <{p}> {g}",
              f"{node} <{RDF}object> <{o}> {g}"]
-    assertions = list(denied)
     if denied:
         lines.append(f"{node} <{KG}denied> {_TRUE} {g}")
-    if row is not None:
-        assertions.extend(row["assertions"].value.split())
+    if articles is not None:
+        asserting = sorted(set(articles))
         lines.append(f"{node} <{KG}asserted> {_TRUE} {g}")
-        lines.append(f"{node} <{KG}articleCount> {ox.Literal(row['articles'].value, datatype=_XSD_INT)} {g}")
-        lines.append(f"{node} <{KG}claimantCount> {ox.Literal(row['claimants'].value, datatype=_XSD_INT)} {g}")
-        lines.extend(f"{node} <{KG}assertedIn> <{a}> {g}" for a in sorted(row["in"].value.split()))
+        lines.append(f"{node} <{KG}articleCount> {ox.Literal(str(len(asserting)), datatype=_XSD_INT)} {g}")
+        lines.append(f"{node} <{KG}claimantCount> {ox.Literal(str(claimants), datatype=_XSD_INT)} {g}")
+        lines.extend(f"{node} <{KG}assertedIn> <{a}> {g}" for a in asserting)
         lines.extend(f"{node} <{KG}key> {ox.Literal(k)} {g}" for k in keys(s, p, o))
-        if row["all_former"] is not None and row["all_former"].value == "true":
+        if all_former:
             lines.append(f"{node} <{KG}allFormer> {_TRUE} {g}")
-        for name, var in (("firstReported", "first"), ("lastReported", "last"), ("firstDated", "first_dated"),
-                          ("lastDated", "last_dated")):
-            if row[var] is not None:
-                lines.append(f"{node} <{KG}{name}> {ox.Literal(row[var].value)} {g}")
-    lines.extend(f"{node} <{KG}assertion> <{a}> {g}" for a in sorted(assertions))
+        for name, value in zip(("firstReported", "lastReported", "firstDated", "lastDated"), dates, strict=True):
+            if value is not None:
+                lines.append(f"{node} <{KG}{name}> {ox.Literal(value)} {g}")
+    return lines
+
+
+def _nquads(key: Key, row: Any, denied: list[str], base: str, graph: str) -> str:
+    """The summary node of one relation; ``row`` holds the aggregates of its asserting reports (or None)."""
+    node = summary_node(*key, base)
+    assertions = list(denied)
+    if row is None:
+        lines = node_nquads(key, node, graph, denied=bool(denied))
+    else:
+        assertions.extend(row["assertions"].value.split())
+        value = {v: None if row[v] is None else row[v].value for v in ("first", "last", "first_dated", "last_dated")}
+        lines = node_nquads(key, node, graph, denied=bool(denied), articles=row["in"].value.split(),
+                            claimants=int(row["claimants"].value),
+                            dates=(value["first"], value["last"], value["first_dated"], value["last_dated"]),
+                            all_former=row["all_former"] is not None and row["all_former"].value == "true")
+    lines.extend(f"<{node}> <{KG}assertion> <{a}> <{graph}> .\n" for a in sorted(assertions))
     return "".join(lines)
 
 
