@@ -64,7 +64,6 @@ _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 _HEADER = re.compile(r"^#\s*(title|description|param)\s*:\s*(.*)$")
 _PARAM = re.compile(r"^(\w+)\s*(?:\(([^)]*)\))?\s*(?:[—–-]+\s*(.*))?$")
 _ONLY = re.compile(r"#\s*only\s+((?:with|without)\s+\w+(?:\s*,\s*(?:with|without)\s+\w+)*)\s*$")
-_BIND_HERE = re.compile(r"^[ \t]*#[ \t]*parameters bound here[ \t]*$", re.M)
 PARAM_KINDS = ("actor", "relation", "integer", "text", "iri", "any")
 
 
@@ -177,12 +176,7 @@ def bound_query(source: Source, query: str, params: Mapping[str, str | Term] | N
     bindings = _bindings(source, text, saved, params or {})
     if saved is not None:
         text = select_lines(text, set(bindings))
-    bound = bind_values(text, bindings)  # also checks that every parameter is a variable of the query
-    if not bindings or saved is None or not _BIND_HERE.search(text):
-        return bound
-    values = (f"VALUES ({' '.join(f'?{n}' for n in bindings)}) "
-              f"{{ ({' '.join(str(t) for t in bindings.values())}) }}")
-    return _BIND_HERE.sub(lambda _: values, text)
+    return bind_values(text, bindings)
 
 
 def load_query(query: str) -> tuple[str, SavedQuery | None]:

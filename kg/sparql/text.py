@@ -36,6 +36,7 @@ _TOKEN = re.compile(
       | (?P<other>.)""",
     re.X | re.S,
 )
+_BIND_HERE = re.compile(r"^[ \t]*#[ \t]*parameters bound here[ \t]*$", re.M)
 _FORMS = {"SELECT": "select", "ASK": "ask", "CONSTRUCT": "graph", "DESCRIBE": "graph"}
 _UPDATES = {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
 #: Words that start SPARQL text (so a saved question cannot be named after one).
@@ -129,8 +130,9 @@ def _subquery_wheres(text: str, name: str) -> list[int]:
 
 
 def bind_values(query: str, bindings: dict[str, Term]) -> str:
-    """The query with ``VALUES`` binding each variable, at the start of its outermost WHERE group and of
-    each subquery that projects the variable to it (see :func:`_subquery_wheres`).
+    """The query with ``VALUES`` binding each variable: on each line ``# parameters bound here`` when the query
+    has such lines (in each branch of a UNION, say, which Oxigraph evaluates on its own); else at the start of
+    its outermost WHERE group and of each subquery that projects the variable to it (:func:`_subquery_wheres`).
 
     Terms are written by pyoxigraph in N-Triples syntax (escaped), so no value can change the query.
 
@@ -151,6 +153,10 @@ def bind_values(query: str, bindings: dict[str, Term]) -> str:
     if parsed.where is None:
         raise QueryError("cannot bind parameters in a query without a WHERE group",
                          hint="write CONSTRUCT { … } WHERE { … } or DESCRIBE ?x WHERE { … }")
+    if _BIND_HERE.search(query):
+        row = (f"VALUES ({' '.join(f'?{n}' for n in bindings)}) "
+               f"{{ ({' '.join(str(t) for t in bindings.values())}) }}")
+        return _BIND_HERE.sub(lambda _: row, query)
     at: dict[int, list[str]] = {parsed.where: list(bindings)}
     for name in bindings:
         for offset in _subquery_wheres(query, name):
