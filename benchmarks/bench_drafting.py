@@ -11,7 +11,8 @@
    rules with the classifier and rules alone.
 3. Speed: words a second of drafting (recogniser and relations) on the held-out articles.
 
-Usage: ``python benchmarks/bench_drafting.py NEWSFANE_FILE_OR_FOLDER [--epochs 20] [--holdout 0.1]``;
+Usage: ``python benchmarks/bench_drafting.py NEWSFANE_FILE_OR_FOLDER [--recogniser crf|spacy] [--epochs N]
+[--holdout 0.1]``;
 the results are printed and written to ``benchmarks/out/drafting.json``.
 """
 
@@ -31,8 +32,8 @@ sys.path.insert(0, str(HERE))
 OUT = HERE / "out" / "drafting.json"
 
 
-def entities(source: Path, *, epochs: int, holdout: float, work: Path, keep: Path | None = None,
-             **config: object) -> dict:
+def entities(source: Path, *, epochs: int | None, holdout: float, work: Path, keep: Path | None = None,
+             recogniser: str = "crf", **config: object) -> dict:
     from newsfane import convert
 
     from kg.drafting.train import train
@@ -43,7 +44,7 @@ def entities(source: Path, *, epochs: int, holdout: float, work: Path, keep: Pat
     print(f"{n} articles of 40 sentences converted from {src}", flush=True)
     started = time.perf_counter()
     model = keep or work / "model"
-    report = train([corpus], model, holdout=holdout, epochs=epochs,
+    report = train([corpus], model, holdout=holdout, epochs=epochs, recogniser=recogniser,
                    progress=lambda msg: print("  " + msg, flush=True), **config)
     report["train_seconds"] = round(time.perf_counter() - started, 1)
     report["annotate"] = annotate_speed(corpus, model, report)
@@ -88,9 +89,11 @@ def relations_leave_one_out() -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("newsfane", type=Path, help="NewsFANE_Gold_2014_170K.txt or the folder holding it")
-    parser.add_argument("--epochs", type=int, default=20, help="most epochs (stops at the best on the dev part)")
+    parser.add_argument("--recogniser", choices=("crf", "spacy"), default="crf")
+    parser.add_argument("--epochs", type=int, default=None,
+                        help="crf: most L-BFGS iterations (150); spacy: most epochs (20, stops at the best on the dev part)")
     parser.add_argument("--holdout", type=float, default=0.1)
-    parser.add_argument("--width", type=int, default=None, help="the recogniser's width (default: kg's)")
+    parser.add_argument("--width", type=int, default=None, help="spacy: the recogniser's width (default: kg's)")
     parser.add_argument("--keep", type=Path, default=None, help="keep the model in this folder")
     parser.add_argument("--relations-only", action="store_true", help="skip the NewsFANE training")
     args = parser.parse_args()
@@ -101,7 +104,7 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             config = {"width": args.width} if args.width else {}
             report = entities(args.newsfane, epochs=args.epochs, holdout=args.holdout, work=Path(tmp),
-                              keep=args.keep, **config)
+                              keep=args.keep, recogniser=args.recogniser, **config)
         print("\n# Entities, NewsFANE Gold held-out articles\n")
         print(format_table(report["scores"]))
         print("kg annotate drafting:", report["annotate"], "\n")

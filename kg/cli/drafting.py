@@ -9,7 +9,7 @@ import typer
 
 from kg.cli import app, echo_json, fail
 
-EPOCHS = 20  # kg.drafting.ner.EPOCHS, without importing it here
+RECOGNISERS = ("crf", "spacy")
 
 _SUFFIX = {"yaml": ".yaml", "brat": ".ann"}
 
@@ -107,10 +107,15 @@ def train(
     out: Annotated[Path, typer.Option("--out", "-o", help="Model folder to write.")] = Path("kg-model"),
     holdout: Annotated[float, typer.Option(help="Fraction of the articles held out and scored.",
                                            min=0.0, max=0.9)] = 0.1,
-    epochs: Annotated[int, typer.Option(help="Most passes of the entity recogniser over the corpus (it stops "
-                                        "earlier once its F1 on the dev part stops rising).", min=1)] = EPOCHS,
-    dev: Annotated[float, typer.Option(help="Fraction of the training articles kept aside to stop training at "
-                                       "its best epoch (0: every epoch runs).", min=0.0, max=0.5)] = 0.1,
+    recogniser: Annotated[str, typer.Option(help="The entity recogniser: crf (a linear-chain CRF, "
+                                            "python-crfsuite) or spacy (a blank spaCy pipeline).")] = "crf",
+    epochs: Annotated[int | None, typer.Option(help="crf: most L-BFGS iterations (default 150); spacy: most "
+                                               "passes over the corpus (default 20; it stops earlier once its F1 "
+                                               "on the dev part stops rising).", min=1)] = None,
+    dev: Annotated[float | None, typer.Option(help="Fraction of the training articles kept aside: spacy stops "
+                                              "training at its best epoch on them (default 0.1); crf only scores "
+                                              "them (default 0: it learns from every training article).",
+                                              min=0.0, max=0.5)] = None,
     seed: Annotated[int, typer.Option(help="Random seed (same data, same seed: same model).")] = 0,
 ) -> None:
     """Learn to draft entities and relations from the corpora's own annotations (CPU, no download).
@@ -119,7 +124,9 @@ def train(
     """
     from kg.drafting.train import train as run_train
 
-    report = run_train(corpus, out, holdout=holdout, epochs=epochs, dev=dev, seed=seed,
+    if recogniser not in RECOGNISERS:
+        fail(f"unknown --recogniser {recogniser!r}; use crf or spacy")
+    report = run_train(corpus, out, holdout=holdout, epochs=epochs, dev=dev, seed=seed, recogniser=recogniser,
                        progress=lambda msg: typer.echo(msg, err=True))
     sizes = report["sizes"]
     typer.echo(f"model written to {out}: {sizes['training']} articles trained on, {sizes['heldout']} held out "
@@ -142,7 +149,8 @@ def evaluate(
     folds: Annotated[int | None, typer.Option(help="Cross-validate instead: train on K-1 folds of the gold "
                                               "articles, score the one left out.", min=2)] = None,
     fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
-    epochs: Annotated[int, typer.Option(help="With --folds: most recogniser passes.", min=1)] = EPOCHS,
+    epochs: Annotated[int | None, typer.Option(help="With --folds: most CRF iterations (default 150).",
+                                               min=1)] = None,
 ) -> None:
     """Precision, recall and F1 of drafts against gold annotations, per entity and relation type.
 

@@ -3,7 +3,8 @@
 * :mod:`kg.drafting.rules` — cue phrases the ontology carries (relations, events, figures, qualifiers,
   claimants), number words; no model needed;
 * :mod:`kg.drafting.gold` — annotated articles read through kg's corpus readers;
-* :mod:`kg.drafting.ner` — the spaCy entity recogniser (optional extra ``draft``);
+* :mod:`kg.drafting.crf` — the entity recogniser, a CRF (python-crfsuite); :mod:`kg.drafting.ner` — the
+  spaCy one (optional extra ``draft``; ``kg train --recogniser spacy``);
 * :mod:`kg.drafting.relations` — relations between mentions: rules and a pair classifier;
 * :mod:`kg.drafting.model` — the model folder; :mod:`kg.drafting.train` — ``kg train``;
 * :mod:`kg.drafting.annotate` — what is drafted; :mod:`kg.drafting.output` — YAML and brat drafts that keep a

@@ -4,7 +4,8 @@
 MODEL/
   report.json      what it was trained on (corpora, article ids and hashes), sizes, settings, held-out scores,
                    and the per-type held-out precision that drafts carry as their confidence
-  ner-ar/          spaCy pipeline (blank "ar" + ner), one folder per language of the corpora
+  ner-ar/          the recogniser of one language of the corpora: a CRF (crf.model, gazetteer.json,
+                   meta.json; kg.drafting.crf), or a spaCy pipeline (blank "ar" + ner; kg.drafting.ner)
   relations.json   the relation classifier's weights (plain JSON, no pickle)
   types.json       when the recogniser tags broad groups: the fine type of a name (kg.drafting.types)
 ```
@@ -29,7 +30,7 @@ FORMAT = "kg-drafting-model/1"
 
 @dataclass
 class Model:
-    """A loaded model. Recognisers load on first use (spaCy is imported only then)."""
+    """A loaded model. Recognisers load on first use (crfsuite or spaCy is imported only then)."""
 
     folder: Path | None
     report: dict[str, Any]
@@ -46,19 +47,30 @@ class Model:
         if lang not in self.recognisers and self.folder is not None:
             langs = self.languages
             chosen = lang if lang in langs else (langs[0] if len(langs) == 1 else None)
-            if chosen is not None and (self.folder / f"ner-{chosen}").is_dir():
-                from kg.drafting.ner import load
+            folder = self.folder / f"ner-{chosen}"
+            if chosen is not None and folder.is_dir():
+                from kg.drafting.crf import is_crf, load_crf
 
-                self.recognisers[lang] = load(self.folder / f"ner-{chosen}")
+                if is_crf(folder):
+                    self.recognisers[lang] = load_crf(folder)
+                else:
+                    from kg.drafting.ner import load
+
+                    self.recognisers[lang] = load(folder)
         return self.recognisers.get(lang)
 
     def entities(self, text: str, lang: str) -> list[tuple[int, int, str]]:
-        from kg.drafting.ner import predict
+        from kg.drafting.crf import Recogniser, predict_crf
 
         nlp = self.recogniser(lang)
         if nlp is None:
             return []
-        spans = predict(nlp, text)
+        if isinstance(nlp, Recogniser):
+            spans = predict_crf(nlp, text)
+        else:
+            from kg.drafting.ner import predict
+
+            spans = predict(nlp, text)
         langs = self.languages
         table = self.types.get(lang) or (self.types.get(langs[0]) if len(langs) == 1 else None)
         return [(s, e, table.fine(text[s:e], t)) for s, e, t in spans] if table is not None else spans
@@ -75,10 +87,15 @@ def save_model(model: Model, folder: Path) -> None:
         raise KGError(f"{folder} exists and is not a kg model folder",
                       hint="choose another -o, or remove that folder first")
     folder.mkdir(parents=True, exist_ok=True)
-    from kg.drafting.ner import save
+    from kg.drafting.crf import Recogniser, save_crf
 
     for lang, nlp in model.recognisers.items():
-        save(nlp, folder / f"ner-{lang}")
+        if isinstance(nlp, Recogniser):
+            save_crf(nlp, folder / f"ner-{lang}")
+        else:
+            from kg.drafting.ner import save
+
+            save(nlp, folder / f"ner-{lang}")
     if model.relations is not None:
         (folder / RELATIONS).write_text(json.dumps(model.relations.to_json()), encoding="utf-8")
     elif (folder / RELATIONS).exists():

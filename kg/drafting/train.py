@@ -1,10 +1,11 @@
 """Learning to draft from a corpus's own annotations: ``kg train CORPUS… [-o MODEL]``.
 
 The articles (any reader, mapped by ``kg.toml``, checked) are split by article into a training part and a
-held-out part (a stable split: articles sorted by a hash of their id). On the training part, one spaCy
-recogniser per language learns the ontology's entity types and a logistic regression learns relations
-between mention pairs; on the held-out part both are scored, and the per-type precision becomes the
-confidence that drafts carry. The model folder (:mod:`kg.drafting.model`) keeps the report.
+held-out part (a stable split: articles sorted by a hash of their id). On the training part, one entity
+recogniser per language (a CRF, :mod:`kg.drafting.crf`, or a spaCy pipeline, :mod:`kg.drafting.ner`) learns
+the ontology's entity types and a logistic regression learns relations between mention pairs; on the
+held-out part both are scored, and the per-type precision becomes the confidence that drafts carry.
+The model folder (:mod:`kg.drafting.model`) keeps the report.
 """
 
 from __future__ import annotations
@@ -24,8 +25,17 @@ from kg.drafting.scores import Evaluation
 from kg.errors import KGError
 
 Progress = Callable[[str], None]
-DEV = 0.1
+DEV = 0.1  # the spaCy recogniser's dev part; the CRF's is none unless asked for
 GROUPS = True
+RECOGNISER = "crf"
+
+
+def _dev_f1(recogniser: Any, samples: Sequence[tuple[str, Sequence[tuple[int, int, str]]]]) -> float:
+    tp = fp = fn = 0
+    for text, spans in samples:
+        found, gold = set(recogniser.spans(text)), set(spans)
+        tp, fp, fn = tp + len(found & gold), fp + len(found - gold), fn + len(gold - found)
+    return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
 
 
 def split(articles: Sequence[GoldArticle], holdout: float) -> tuple[list[GoldArticle], list[GoldArticle]]:
@@ -46,15 +56,20 @@ def split(articles: Sequence[GoldArticle], holdout: float) -> tuple[list[GoldArt
     return [g for g in articles if id(g) not in held], [g for g in articles if id(g) in held]
 
 
-def fit(articles: Sequence[GoldArticle], *, epochs: int = EPOCHS, seed: int = 0, dev: float = DEV,
-        groups: bool = GROUPS, progress: Progress | None = None, **config: Any) -> Model:
+def fit(articles: Sequence[GoldArticle], *, epochs: int | None = None, seed: int = 0, dev: float | None = None,
+        groups: bool = GROUPS, recogniser: str = RECOGNISER, progress: Progress | None = None,
+        **config: Any) -> Model:
     """Train the recognisers and the relation classifier on the articles (in memory).
 
-    A fraction ``dev`` of each language's articles (at least one article; none when there are fewer than
-    five) is kept aside to stop the recogniser's training at its best epoch; ``config`` goes to
-    :func:`kg.drafting.ner.ner_config`. With ``groups``, the recogniser learns the broad groups (Person,
-    Organization, Place) and :mod:`kg.drafting.types` gives the names it finds their fine types.
+    ``recogniser`` is ``"crf"`` (:mod:`kg.drafting.crf`; ``epochs`` are its most L-BFGS iterations) or
+    ``"spacy"`` (:mod:`kg.drafting.ner`; ``epochs`` are passes). A fraction ``dev`` of each language's articles
+    (at least one article; none when there are fewer than five; by default 0.1 for spaCy and none for the
+    CRF) is kept aside: spaCy's training stops at its best epoch on them, the CRF's F1 on them is reported.
+    ``config`` goes to :func:`kg.drafting.crf.train_crf` or :func:`kg.drafting.ner.ner_config`. With
+    ``groups``, the recogniser learns the broad groups (Person, Organization, Place) and
+    :mod:`kg.drafting.types` gives the names it finds their fine types.
     """
+    from kg.drafting.crf import ITERATIONS, train_crf
     from kg.drafting.ner import sentence_samples, train_ner
     from kg.drafting.relations import train_relations
     from kg.drafting.scores import group_of
@@ -67,7 +82,8 @@ def fit(articles: Sequence[GoldArticle], *, epochs: int = EPOCHS, seed: int = 0,
     for g in articles:
         by_lang.setdefault(g.language, []).append(g)
     for lang, group in sorted(by_lang.items()):
-        learn, check = split(group, dev) if dev > 0 and len(group) >= 5 else (group, [])
+        part = dev if dev is not None else (DEV if recogniser == "spacy" else 0.0)
+        learn, check = split(group, part) if part > 0 and len(group) >= 5 else (group, [])
         samples = [(text, spans) for g in learn for _off, text, spans in sentence_samples(g.article)]
         dev_samples = [(text, spans) for g in check for _off, text, spans in sentence_samples(g.article)]
         if not any(spans for _text, spans in samples):
@@ -92,13 +108,21 @@ def fit(articles: Sequence[GoldArticle], *, epochs: int = EPOCHS, seed: int = 0,
             say(f"{lang}: epoch {e}/{epochs}, loss {loss:.1f}" + (f", dev F1 {score:.3f}" if score is not None
                                                                    else ""))
 
-        nlp = train_ner(samples, lang, epochs=epochs, seed=seed, dev=dev_samples, progress=epoch_done, **config)
+        if recogniser == "crf":
+            nlp = train_crf(samples, iterations=epochs or ITERATIONS, progress=say, **config)
+            meta = {**nlp.meta, "recogniser": "crf"}
+            if dev_samples:
+                meta["dev_f1"] = round(_dev_f1(nlp, dev_samples), 4)
+        else:
+            nlp = train_ner(samples, lang, epochs=epochs or EPOCHS, seed=seed, dev=dev_samples,
+                            progress=epoch_done, **config)
+            meta = {**nlp.meta.get("kg", {}), "recogniser": "spacy"}
         model.recognisers[lang] = nlp
         model.report["languages"][lang] = {
             "articles": len(group), "dev_articles": len(check), "sentences": len(every),
             "words": sum(len(t.split()) for t, _ in every),
             "entities": sum(len(s) for _, s in every), "seconds": round(time.perf_counter() - started, 1),
-            "labels": sorted({t for _, s in every for _a, _b, t in s}), **nlp.meta.get("kg", {}),
+            "labels": sorted({t for _, s in every for _a, _b, t in s}), **meta,
         }
     model.relations = train_relations([g.article for g in articles])
     say(f"relations: {'classifier trained' if model.relations else 'too few relations, rules only'}")
@@ -111,8 +135,9 @@ def _confidence(result: dict[str, Any]) -> dict[str, dict[str, float]]:
     return {"entities": ent, "relations": rel}
 
 
-def train(paths: Iterable[Path], out: Path, *, holdout: float = 0.1, epochs: int = EPOCHS, seed: int = 0,
-          dev: float = DEV, progress: Progress | None = None, **config: Any) -> dict[str, Any]:
+def train(paths: Iterable[Path], out: Path, *, holdout: float = 0.1, epochs: int | None = None, seed: int = 0,
+          dev: float | None = None, recogniser: str = RECOGNISER, progress: Progress | None = None,
+          **config: Any) -> dict[str, Any]:
     """Train on the corpora, score on the held-out part, write the model folder; the report."""
     paths = list(paths)
     started = time.perf_counter()
@@ -124,7 +149,7 @@ def train(paths: Iterable[Path], out: Path, *, holdout: float = 0.1, epochs: int
         raise KGError("the corpora have no entity annotations to learn from",
                       hint="annotate entities first (YAML sidecars or brat)")
     training, held = split(gold.articles, holdout)
-    model = fit(training, epochs=epochs, seed=seed, dev=dev, progress=progress, **config)
+    model = fit(training, epochs=epochs, seed=seed, dev=dev, recogniser=recogniser, progress=progress, **config)
     scores = evaluate_articles(held, model).to_json() if held else None
     model.report.update({
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -136,7 +161,8 @@ def train(paths: Iterable[Path], out: Path, *, holdout: float = 0.1, epochs: int
                   "entities": sum(len(e.mentions) for g in gold.articles for e in g.article.entities),
                   "relations": sum(len(g.article.relations) for g in gold.articles),
                   "skipped": len(gold.skipped)},
-        "settings": {"holdout": holdout, "epochs": epochs, "dev": dev, "seed": seed, **config},
+        "settings": {"holdout": holdout, "epochs": epochs, "dev": dev, "seed": seed, "recogniser": recogniser,
+                     **config},
         "scores": scores,
         "confidence": _confidence(scores) if scores else {},
         "seconds": round(time.perf_counter() - started, 1),
@@ -145,7 +171,7 @@ def train(paths: Iterable[Path], out: Path, *, holdout: float = 0.1, epochs: int
     return model.report
 
 
-def cross_validate(paths: Iterable[Path], folds: int, *, epochs: int = EPOCHS, seed: int = 0,
+def cross_validate(paths: Iterable[Path], folds: int, *, epochs: int | None = None, seed: int = 0,
                    progress: Progress | None = None) -> dict[str, Any]:
     """K-fold cross-validation by article: train on K-1 folds, score on the one left out, add up."""
     if folds < 2:

@@ -21,7 +21,7 @@ runner = CliRunner()
 @pytest.fixture(scope="module")
 def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("model") / "m"
-    result = runner.invoke(app, ["train", str(NEWSFANE), "-o", str(out), "--epochs", "6", "--holdout", "0.25"])
+    result = runner.invoke(app, ["train", str(NEWSFANE), "-o", str(out), "--holdout", "0.25"])
     assert result.exit_code == 0, result.output
     assert "held-out entities: P" in result.stdout
     return out
@@ -40,8 +40,16 @@ def test_the_model_folder_holds_its_report(tiny_model: Path):
     scores = report["scores"]["entities"]
     assert scores["exact"]["all"]["gold"] > 50 and 0 <= scores["exact"]["all"]["f1"] <= 1
     assert scores["overlap"]["all"]["f1"] >= scores["exact"]["all"]["f1"]
-    assert (tiny_model / "ner-ar" / "meta.json").is_file()
+    # the recogniser is the CRF: crfsuite's model file, the gazetteer, its meta (no spaCy pipeline)
+    assert (tiny_model / "ner-ar" / "crf.model").stat().st_size > 1000
+    assert (tiny_model / "ner-ar" / "meta.json").is_file() and not (tiny_model / "ner-ar" / "config.cfg").exists()
+    assert report["languages"]["ar"]["recogniser"] == report["settings"]["recogniser"] == "crf"
+    assert report["languages"]["ar"]["iterations"] > 10 and report["languages"]["ar"]["gazetteer_names"] > 100
+    assert report["scores"]["groups"]["Person+Organization+Place"]["exact"]["f1"] > 0.3
     model = load_model(tiny_model)
+    text = (NEWSFANE / "articles" / "0011.txt").read_text(encoding="utf-8")
+    found = model.entities(text, "ar")
+    assert len(found) > 20 and {"Person", "Country"} <= {t for _s, _e, t in found}
     assert 0 < max(model.confidence("entities", t, -1) for t in ("City", "Country", "Person")) <= 1
 
 
@@ -80,6 +88,23 @@ def test_cross_validation_on_the_multi_article_fixture():
     assert data["folds"] == 2 and data["articles"] == 5
     assert data["relations"]["all"]["gold"] == 63
     assert data["relations_rules_only"]["all"]["precision"] > 0.3
+
+
+@pytest.mark.slow
+def test_the_spacy_recogniser_can_still_be_chosen(tmp_path: Path):
+    out = tmp_path / "m"
+    result = runner.invoke(app, ["train", str(NEWSFANE), "-o", str(out), "--recogniser", "spacy", "--epochs", "1",
+                                 "--holdout", "0.25"])
+    assert result.exit_code == 0, result.output
+    assert (out / "ner-ar" / "config.cfg").is_file() and not (out / "ner-ar" / "crf.model").exists()
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert report["languages"]["ar"]["recogniser"] == "spacy" and report["languages"]["ar"]["dev_articles"] == 1
+    assert load_model(out).entities("قال محمد", "ar") is not None
+
+
+def test_train_rejects_an_unknown_recogniser(tmp_path: Path):
+    result = runner.invoke(app, ["train", str(NEWSFANE), "-o", str(tmp_path / "m"), "--recogniser", "hmm"])
+    assert result.exit_code == 1 and "crf or spacy" in result.stderr
 
 
 def test_evaluate_needs_a_model_or_folds():

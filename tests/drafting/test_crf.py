@@ -1,0 +1,41 @@
+"""The CRF entity recogniser (kg.drafting.crf): words, labels, gazetteer, training, saving and loading."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kg.drafting.crf import Gazetteer, bioes, decode, is_crf, load_crf, predict_crf, save_crf, train_crf, words
+
+
+def test_labels_and_spans_round_trip():
+    text = "زار محمد علي بيروت، امس"
+    ws = words(text)
+    spans = [(4, 12, "Person"), (13, 18, "Place")]
+    labels = bioes(ws, spans)
+    assert labels == ["O", "B-Person", "E-Person", "S-Place", "O", "O"]
+    assert decode(ws, labels) == spans
+    # a run broken off is taken as it is: a stray I starts a span, a change of type ends one
+    assert decode(ws, ["I-Person", "E-Person", "I-Place", "O", "O", "O"]) == [(0, 8, "Person"), (9, 12, "Place")]
+
+
+def test_the_gazetteer_marks_the_longest_name_whatever_the_clitics_and_counts_words():
+    gaz = Gazetteer.learn([("الصين الشعبية و الصين", [(0, 13, "Place"), (16, 21, "Place")])])
+    keys = ["صين", "شعبيه", "و", "صين"]
+    assert gaz.marks(keys) == ["B-Place", "E-Place", "", "S-Place"]
+    assert gaz.counts["صين"] == [2, 2] and gaz.counts["و"] == [1, 0]
+    assert gaz.rarity("صين") == ["f=2", "r=1"] and gaz.rarity("بكين") == ["f=0"]
+
+
+def test_a_trained_crf_finds_names_and_survives_saving(tmp_path: Path):
+    samples = [("زار محمد بيروت امس.", [(4, 8, "Person"), (9, 14, "Place")]),
+               ("قال علي ان دمشق بعيدة.", [(4, 7, "Person"), (11, 15, "Place")]),
+               ("وصل احمد الى حلب.", [(4, 8, "Person"), (13, 16, "Place")])] * 8
+    recogniser = train_crf(samples, iterations=60)
+    assert recogniser.meta["labels"] == ["Person", "Place"] and recogniser.meta["gazetteer_names"] == 6
+    text = "زار محمد بيروت امس. وصل احمد الى حلب"
+    found = predict_crf(recogniser, text)
+    assert [(text[s:e], t) for s, e, t in found] == [("محمد", "Person"), ("بيروت", "Place"), ("احمد", "Person"),
+                                                     ("حلب", "Place")]
+    save_crf(recogniser, tmp_path / "ner-ar")
+    assert is_crf(tmp_path / "ner-ar")
+    assert predict_crf(load_crf(tmp_path / "ner-ar"), text) == found
