@@ -49,3 +49,18 @@ def triples(g: rdflib.Graph) -> set[tuple[str, str, str]]:
     """The triples without blank nodes, and without brat's annotator notes (kg:note), which the exports lack."""
     return {(str(s), str(p), str(o)) for s, p, o in g if not isinstance(s, rdflib.BNode)
             and not isinstance(o, rdflib.BNode) and str(p) != "https://w3id.org/kg/ontology#note"}
+
+
+LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+#: the one name of each labelled node, chosen from its labels (kept in the relation summary graph)
+NAMES = ("https://w3id.org/kg/ontology#name", "https://w3id.org/kg/ontology#arabicName")
+
+
+def assert_same_but_labels(graph: rdflib.Graph, other: rdflib.Graph, name: str) -> None:
+    """The same graph but for labels and names: a brat ``*`` set read as one entity keeps the label of its
+    first mention instead of one a member (a subset of them), and its name is chosen from those."""
+    labels = {t for t in triples(graph) if t[1] == LABEL or t[1] in NAMES}
+    other_labels = {t for t in triples(other) if t[1] == LABEL or t[1] in NAMES}
+    assert {t for t in other_labels if t[1] == LABEL} <= labels
+    assert {t[0] for t in other_labels if t[1] in NAMES} == {t[0] for t in labels if t[1] in NAMES}
+    assert triples(graph) - labels == triples(other) - other_labels, name

@@ -66,3 +66,29 @@ def test_a_store_without_kept_counts_is_counted_again(tmp_path: Path):
         (corpus / "articles" / "a4.yaml").unlink()
         (corpus / "articles" / "a4.txt").unlink()
         check(build([corpus], store=store), store)
+
+
+def test_kg_stats_shows_the_kept_counts_while_they_describe_the_store(tmp_path: Path):
+    import json
+
+    from typer.testing import CliRunner
+
+    from kg.building.counting import kept_stats, write_counts
+    from kg.cli import app
+
+    runner = CliRunner()
+    folder = tmp_path / "store"
+    with GraphStore(folder) as store:
+        assert build([DATA / "multi"], store=store).ok
+        assert kept_stats(store) == store_stats(store)
+        kept = read_counts(store, ID_BASE)
+        assert kept is not None
+        write_counts(store, {**kept, "articles": 999}, ID_BASE)  # the same number of quads: taken as kept
+    shown = json.loads(runner.invoke(app, ["stats", "--store", str(folder), "--format", "json"]).stdout)
+    counted = json.loads(runner.invoke(app, ["stats", "--store", str(folder), "--format", "json", "--recount"]).stdout)
+    assert shown["articles"] == 999 and counted["articles"] == 4
+    with GraphStore(folder) as store:  # written to by other means: counted again
+        store.update("INSERT DATA { GRAPH <https://e.org/g> { <https://e.org/a> <https://e.org/b> <https://e.org/c> } }")
+        assert kept_stats(store) is None
+    shown = json.loads(runner.invoke(app, ["stats", "--store", str(folder), "--format", "json"]).stdout)
+    assert shown["articles"] == 4

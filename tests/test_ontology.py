@@ -50,6 +50,7 @@ ACLED_EVENT_TYPES = {"Battles", "ViolenceAgainstCivilians", "ArmedClash", "Gover
                      "NonStateActorOvertakesTerritory", "AttackOnCivilians"}
 PROPERTIES = {"acledCategory", "acledEventType", "acledSubEventType", "allFormer", "anchorOf", "arrow", "articleCount", "asserted", "assertion", "beginIndex", "cameo", "casualtiesOf", "claimant", "claimantCount", "colour", "confidence", "contentHash", "count", "dash", "date", "denied", "denotes", "endIndex", "evidence", "figureKind", "firstDated", "firstReported", "former", "hasFigure", "inArticle", "intended", "lastDated", "lastReported", "negated", "note", "outlet", "qualifier", "quote", "relation", "reportedOn", "role", "sentence", "shape", "sign", "ucdpId", "uncertain", "wikidata", "wikidataProperty"}
 PROPERTIES |= {"cuePhrase", "inverseCuePhrase", "identifies", "nameMention"}  # cue phrases for drafting (kg/drafting/rules.py)
+PROPERTIES |= {"assertedIn", "key", "name", "arabicName"}  # the relation summary's lookups and display names
 OTHER_CLASSES = {"Rank", "Title", "Source", "Quantity", "Article", "Mention", "Assertion", "AliasAssertion",
                  "CasualtyFigure", "FigureKind", "RelationSummary"}
 

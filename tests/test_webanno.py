@@ -5,14 +5,13 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from inception_graphs import DATA, INCEPTION, SEEDS, differences, graphs, triples
+from inception_graphs import DATA, INCEPTION, SEEDS, assert_same_but_labels, differences, graphs
 
 from kg.errors import AnnotationError
 from kg.mapping.pipeline import check_corpus
 from kg.reading.webanno import parse_webanno
 
 NE = "de.tudarmstadt.ukp.dkpro.core.api.ner.type.NamedEntity"
-LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 
 
 def test_seed_export_builds_to_the_seed_graph():
@@ -32,10 +31,7 @@ def test_brat_tutorial_export_has_the_same_assertions_and_mentions():
     original, exported = graphs(DATA / "brat_tutorial_news"), graphs(INCEPTION / "news" / "tsv")
     assert original.keys() == exported.keys()
     for name, graph in original.items():
-        labels = {t for t in triples(graph) if t[1] == LABEL}
-        other_labels = {t for t in triples(exported[name]) if t[1] == LABEL}
-        assert other_labels <= labels
-        assert triples(graph) - labels == triples(exported[name]) - other_labels, name
+        assert_same_but_labels(graph, exported[name], name)
 
 
 def test_the_same_article_in_the_three_formats_is_the_same_graph():

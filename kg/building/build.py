@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kg.building import display_names
 from kg.building.article import Batch, BatchResult, Item, map_batch
 from kg.building.collect import Collector
 from kg.building.counting import Tally, full_counts, public, read_counts, write_counts
@@ -229,10 +230,15 @@ def _build_locked(plan: _Plan, store: GraphStore, executor: Executor, *, force: 
         if base is not None:
             mapped = [i.graph for _, i in plan.todo]
             rewritten = _update_summary(shadow, base, full, changed, mapped, tally, collector)
+            named = display_names.rewrite(shadow, shadow.view, summary_graph(base))
             stage("counting")
             counts = (tally.apply(kept, [*mapped, *load], rewritten, base)
                       if tally is not None and kept is not None and rewritten is not None else None)
-            if counts is None:
+            if counts is not None:
+                counts["quads"] = int(counts["quads"]) + named
+            else:
+                if collector is not None:
+                    collector.quads += named
                 counts = collector.counts(shadow.view) if collector is not None else full_counts(shadow.view)
                 counts["quads"] = int(counts["quads"]) + 1  # the quad that keeps them
             counts["_registries"] = dict(sorted(digests.items()))

@@ -35,6 +35,25 @@ if TYPE_CHECKING:
 _CHUNK = 2000
 
 
+#: Up to this many distinct articles (or claimants) a relation keeps them in a tuple, beyond in a set: an empty
+#: set takes 216 bytes, and most relations have a few reports (a 100,000-article corpus: hundreds of thousands).
+_FEW = 8
+
+
+def _with(held: tuple[int, ...] | set[int], n: int) -> tuple[int, ...] | set[int]:
+    """``held`` with ``n`` in it.
+
+    >>> _with(_with((), 3), 3), len(_with(tuple(range(_FEW)), 99))
+    ((3,), 9)
+    """
+    if isinstance(held, set):
+        held.add(n)
+        return held
+    if n in held:
+        return held
+    return (*held, n) if len(held) < _FEW else {*held, n}
+
+
 class _Relation:
     """What the summary node of one relation needs, folded over its assertions."""
 
@@ -43,8 +62,8 @@ class _Relation:
 
     def __init__(self, node: str) -> None:
         self.node = node
-        self.articles: set[int] = set()
-        self.claimants: set[int] = set()
+        self.articles: tuple[int, ...] | set[int] = ()
+        self.claimants: tuple[int, ...] | set[int] = ()
         self.first = self.last = self.first_dated = self.last_dated = ""
         self.unreported = self.undated = False  # some asserting report lacks the date: no first/last
         self.all_former = True
@@ -55,8 +74,8 @@ class _Relation:
             self.asserted = True
             self.first = self.last = reported or ""
             self.first_dated = self.last_dated = dated or ""
-        self.articles.add(article)
-        self.claimants.add(claimant)
+        self.articles = _with(self.articles, article)
+        self.claimants = _with(self.claimants, claimant)
         if reported is None:
             self.unreported = True
         elif not self.unreported:
@@ -95,6 +114,7 @@ class Collector:
         self.relations: dict[Key, _Relation] = {}
         self._ids: dict[str, int] = {}  # article and claimant IRIs → small numbers (the sets hold those)
         self._iris: list[str] = []  # and back
+        self._terms: dict[str, str] = {}  # the relations' IRIs and dates, one copy each
         self._link = f"<{KG}assertion>"
         #: quads loaded so far (articles, links, registry, summary nodes: no two graphs share a quad)
         self.quads = 0
@@ -170,12 +190,17 @@ class Collector:
         for s, p, o, assertion, article, claimant, reported, dated, negated, former in facts:
             key = (s, p, o)
             relation = self.relations.get(key)
-            if relation is None:
+            if relation is None:  # its key's IRIs kept once for all relations (each fact brings new copies)
+                terms = self._terms
+                key = (terms.setdefault(s, s), terms.setdefault(p, p), terms.setdefault(o, o))
                 relation = self.relations[key] = _Relation(f"<{summary_node(s, p, o, self.base)}>")
             if negated:
                 relation.denied = True
-            else:
-                relation.fold(self._id(article), self._id(claimant), reported, dated, former)
+            else:  # the dates kept once, too
+                terms = self._terms
+                relation.fold(self._id(article), self._id(claimant),
+                              reported if reported is None else terms.setdefault(reported, reported),
+                              dated if dated is None else terms.setdefault(dated, dated), former)
             lines.append(f"{relation.node} {self._link} <{assertion}>{tail}")
         return "".join(lines).encode("utf-8")
 

@@ -221,6 +221,29 @@ def read_counts(store: GraphStore, base: str) -> dict[str, Any] | None:
     return json.loads(rows[0]["v"].value) if len(rows) == 1 else None
 
 
+def kept_stats(store: GraphStore) -> dict[str, object] | None:
+    """The statistics the last build kept (in the summary graph), if they still describe the store: one
+    build's counts, with as many quads as the store holds (a store written to since, by ``kg serve
+    --allow-update`` for example, is counted again). Counting the quads reads the store's one index in
+    order: 3 s at 10,000 articles, against 12 s to count everything.
+
+    >>> from kg.sparql.store import GraphStore
+    >>> kept_stats(GraphStore()) is None
+    True
+    """
+    q = f"SELECT ?v WHERE {{ GRAPH ?g {{ ?s <{KG}statistics> ?v }} }}"
+    rows = _rows(store, q)
+    if len(rows) != 1:
+        return None
+    try:
+        kept = json.loads(rows[0]["v"].value)
+    except ValueError:
+        return None
+    if not isinstance(kept, dict) or kept.get("quads") != len(store):
+        return None
+    return public(kept)
+
+
 def write_counts(store: Any, stats: dict[str, Any], base: str) -> None:
     """Replace the kept counts (``store`` is a shadow or a store: anything with ``update``).
 

@@ -24,7 +24,7 @@ from typing import Any
 #: (a store built before a change to its shape is rebuilt, not left without the new quads), relative to the kg
 #: package.
 MAPPING_SOURCES = ("reading", "mapping", "model.py", "vocab.py", "ontology.py", "building/article.py",
-                   "building/summary.py", "building/collect.py")
+                   "building/summary.py", "building/collect.py", "building/display_names.py")
 
 
 def _kg_dir() -> Path:

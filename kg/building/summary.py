@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
+from kg.building.display_names import names_update
 from kg.vocab import ID_BASE, KG, PROV, RDF
 
 if TYPE_CHECKING:
@@ -217,7 +218,8 @@ def is_summary_graph(iri: str) -> bool:
 def refresh_update(graph: str) -> str:
     """A SPARQL 1.1 Update that recomputes the summary graph ``graph`` from the assertions a server holds
     (the same nodes, with the same IRIs, as a build writes): how ``kg push`` brings a server's summary up
-    to date after loading the article graphs of one or several stores."""
+    to date after loading the article graphs of one or several stores, with the nodes' names
+    (:mod:`kg.building.display_names`)."""
     base = graph.rstrip("/").removesuffix("graph/relations")
     node = (f'BIND(IRI(CONCAT("{base}relation/", SUBSTR(SHA256(CONCAT(STR(?s), " ", STR(?p), " ", STR(?o))), 1, 24)))'
             " AS ?r)")
@@ -253,7 +255,8 @@ WHERE {{ GRAPH ?ag {{ ?a <{RDF}subject> ?s ; <{RDF}predicate> ?p ; <{RDF}object>
   FILTER NOT EXISTS {{ ?a <{KG}negated> ?negated FILTER(?negated) }} }} {node} }} ;
 INSERT {{ GRAPH <{graph}> {{ ?r <{KG}assertion> ?a }} }}
 WHERE {{ GRAPH ?ag {{ ?a <{RDF}subject> ?s ; <{RDF}predicate> ?p ; <{RDF}object> ?o ; <{PROV}wasDerivedFrom> ?g }}
-  {node} }}"""
+  {node} }} ;
+{names_update(graph)}"""
 
 
 def _in_graphs(select: str) -> str:

@@ -25,15 +25,23 @@ def stats(
     endpoint: EndpointOption = None,
     user: UserOption = None,
     fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    recount: Annotated[bool, typer.Option("--recount", help="Count over the store even when the last build's "
+                                          "counts still describe it.")] = False,
 ) -> None:
     """Counts of articles, actors, relations by type and claimants in the store (or at an endpoint).
 
-    Example: kg stats --format json
+    A store's counts are those its last build kept, when the store still holds what that build wrote (the
+    same number of quads); otherwise, at an endpoint, or with --recount, they are counted.
+
+    Examples: kg stats --format json; kg stats --recount
     """
+    from kg.building.counting import kept_stats
     from kg.building.stats import render_stats, store_stats
+    from kg.sparql.store import GraphStore
 
     with open_source(store, endpoint, user=user) as source:
-        stats = store_stats(source)
+        kept = kept_stats(source) if isinstance(source, GraphStore) and not recount else None
+        stats = kept if kept is not None else store_stats(source)
     if fmt == "json":
         echo_json(stats)
     else:

@@ -38,8 +38,8 @@ from kg.network.queries import (
     ARTICLES_QUERY,
     IDS_QUERY,
     LABELS_QUERY,
-    assertions_query,
     events_query,
+    flagged_rows,
     rows,
     types_query,
 )
@@ -178,8 +178,7 @@ def actor_network(
     chosen = as_selection(selection, **filters).filters()
     rel_names = relation_names(chosen, ont)
     kept_types = node_types(chosen, ont)
-    query = assertions_query(chosen, relations=rel_names, include_negated=include_negated, evidence=evidence)
-    found = rows(source, query)
+    found = flagged_rows(source, chosen, relations=rel_names, include_negated=include_negated, evidence=evidence)
     labels = Labels(rows(source, LABELS_QUERY))
     type_rows = rows(source, types_query(ont.entity_types))
     types = choose_types(type_rows, ont)

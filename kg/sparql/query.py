@@ -43,6 +43,7 @@ import difflib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -140,6 +141,12 @@ def parse_saved(name: str, text: str) -> SavedQuery:
 
 def saved_queries() -> dict[str, SavedQuery]:
     """Every saved question of ``kg/queries``, by name (the file name without ``.rq``)."""
+    return dict(_saved_queries())
+
+
+@lru_cache(maxsize=1)
+def _saved_queries() -> dict[str, SavedQuery]:
+    """The saved questions, read once a process (they are files of the package)."""
     folder = resources.files("kg") / "queries"
     out = {}
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from kg.errors import QueryError
 from kg.sparql.results import Kind, Term, clip
@@ -53,8 +54,10 @@ class _Parsed:
     variables: frozenset[str]
 
 
+@lru_cache(maxsize=256)
 def _scan(text: str) -> _Parsed:
-    """The query form, where its WHERE group opens, and the variables it names (outside strings)."""
+    """The query form, where its WHERE group opens, and the variables it names (outside strings); kept for
+    the texts scanned last (a saved question is scanned for each asking)."""
     tokens = [(m.lastgroup, m.group(), m.end()) for m in _TOKEN.finditer(text)]
     code = [t for t in tokens if t[0] not in ("comment", "space")]
     variables = frozenset(t[1][1:] for t in code if t[0] == "var")
