@@ -230,7 +230,7 @@ def _build_locked(plan: _Plan, store: GraphStore, executor: Executor, *, force: 
         if base is not None:
             mapped = [i.graph for _, i in plan.todo]
             rewritten = _update_summary(shadow, base, full, changed, mapped, tally, collector)
-            named = display_names.rewrite(shadow, shadow.view, summary_graph(base))
+            named = display_names.rewrite(shadow, summary_graph(base))
             stage("counting")
             counts = (tally.apply(kept, [*mapped, *load], rewritten, base)
                       if tally is not None and kept is not None and rewritten is not None else None)

@@ -25,9 +25,12 @@ one (for views and answers that show the Arabic name beside the other). It is on
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kg.vocab import KG, RDFS
+
+if TYPE_CHECKING:
+    from kg.sparql.store import Shadow
 
 NAME = f"{KG}name"
 ARABIC_NAME = f"{KG}arabicName"
@@ -59,11 +62,11 @@ def count(store: Any, graph: str) -> int:
     return int(next(iter(store.solutions(q)))["n"].value)
 
 
-def rewrite(shadow: Any, view: Any, graph: str) -> int:
-    """Write the names anew into ``graph`` of a store being built (``shadow``, read through ``view``);
-    returns how many quads that added (negative: removed)."""
-    before = count(view, graph)
+def rewrite(shadow: Shadow, graph: str) -> int:
+    """Write the names anew into ``graph`` of a store being built; returns how many quads that added
+    (negative: removed)."""
+    before = count(shadow.view, graph)
     if before:
         shadow.update(drop_update(graph))
     shadow.update(names_update(graph))
-    return count(view, graph) - before
+    return count(shadow.view, graph) - before

@@ -9,8 +9,6 @@ import typer
 
 from kg.cli import app, echo_json, fail
 
-RECOGNISERS = ("crf", "spacy")
-
 _SUFFIX = {"yaml": ".yaml", "brat": ".ann"}
 
 
@@ -124,8 +122,6 @@ def train(
     """
     from kg.drafting.train import train as run_train
 
-    if recogniser not in RECOGNISERS:
-        fail(f"unknown --recogniser {recogniser!r}; use crf or spacy")
     report = run_train(corpus, out, holdout=holdout, epochs=epochs, dev=dev, seed=seed, recogniser=recogniser,
                        progress=lambda msg: typer.echo(msg, err=True))
     sizes = report["sizes"]

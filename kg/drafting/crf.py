@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kg.drafting.features import normalise, strip_clitics
+from kg.drafting.features import normalise, shape, strip_clitics
 from kg.errors import KGError
 
 Span3 = tuple[int, int, str]
@@ -135,24 +135,12 @@ class Gazetteer:
         return out
 
 
-def _shape(word: str) -> str:
-    first = word[0]
-    if "\u0600" <= first <= "\u06ff":
-        kind = "ar"
-    elif first.isdigit():
-        kind = "d"
-    elif first.isalpha():
-        kind = "X" if first.isupper() else "x"
-    else:
-        return "p"
-    return kind + str(min(len(word), 7))
-
-
 def _own(word: str) -> dict[str, str]:
     norm = normalise(word)
     clitic, stem = strip_clitics(norm)
-    out = {"n": norm, "s": stem, "c": clitic or "-", "sh": _shape(word)}
-    if _shape(word) == "p":
+    kind = shape(word, longest=7, punctuation=0)
+    out = {"n": norm, "s": stem, "c": clitic or "-", "sh": kind}
+    if kind == "p":
         out["n"] = word
     else:
         out.update({"p2": stem[:2], "p3": stem[:3], "x2": stem[-2:], "x3": stem[-3:], "x4": stem[-4:],

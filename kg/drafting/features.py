@@ -55,7 +55,13 @@ def strip_clitics(norm: str) -> tuple[str, str]:
     return "", norm
 
 
-def _shape(word: str) -> str:
+def shape(word: str, *, longest: int = 8, punctuation: int = 3) -> str:
+    """What a word looks like: its script or kind and its length up to ``longest``; punctuation as ``p`` and
+    its first ``punctuation`` characters.
+
+    >>> shape("بيروت"), shape("UN"), shape("1990"), shape("(U.S."), shape("(U.S.", punctuation=0)
+    ('ar5', 'X2', 'd4', 'p(U.', 'p')
+    """
     if not word:
         return ""
     first = word[0]
@@ -66,8 +72,8 @@ def _shape(word: str) -> str:
     elif first.isalpha():
         kind = "X" if first.isupper() else "x"
     else:
-        return "p" + word[:3]
-    return kind + str(min(len(word), 8))
+        return "p" + word[:punctuation]
+    return kind + str(min(len(word), longest))
 
 
 def _hash(s: str) -> int:
@@ -79,7 +85,7 @@ def word_features(word: str) -> tuple[int, ...]:
     """The hashed features of one word, in the order of :data:`FEATURES`."""
     norm = normalise(word)
     clitic, stem = strip_clitics(norm)
-    values = (norm, stem, stem[:2], stem[-3:], clitic, _shape(word))
+    values = (norm, stem, stem[:2], stem[-3:], clitic, shape(word))
     return tuple(_hash(f"{name}={value}") for name, value in zip(FEATURES, values, strict=True))
 
 

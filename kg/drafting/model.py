@@ -14,6 +14,9 @@ MODEL/
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -82,11 +85,34 @@ class Model:
 
 
 def save_model(model: Model, folder: Path) -> None:
-    """Write the model folder (the recognisers must be in ``model.recognisers``)."""
+    """Write the model folder (the recognisers must be in ``model.recognisers``).
+
+    It is written beside ``folder`` and then renamed into place, so that a model trained again over an older
+    one keeps none of the older files (a CRF's ``crf.model`` left beside a new spaCy pipeline would be loaded
+    instead of it) and a process killed while writing leaves the previous model whole.
+    """
     if folder.exists() and any(folder.iterdir()) and not (folder / REPORT).is_file():
         raise KGError(f"{folder} exists and is not a kg model folder",
                       hint="choose another -o, or remove that folder first")
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    fresh = Path(tempfile.mkdtemp(prefix=f".{folder.name}-new-", dir=folder.parent))
+    mask = os.umask(0)
+    os.umask(mask)
+    fresh.chmod(0o777 & ~mask)  # as a folder made by mkdir (mkdtemp's is private)
+    try:
+        _write(model, fresh)
+        old = folder.with_name(f".{folder.name}-old-{os.getpid()}")
+        if folder.exists():
+            folder.rename(old)
+        fresh.rename(folder)
+    except BaseException:
+        shutil.rmtree(fresh, ignore_errors=True)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+    model.folder = folder
+
+
+def _write(model: Model, folder: Path) -> None:
     from kg.drafting.crf import Recogniser, save_crf
 
     for lang, nlp in model.recognisers.items():
@@ -98,15 +124,10 @@ def save_model(model: Model, folder: Path) -> None:
             save(nlp, folder / f"ner-{lang}")
     if model.relations is not None:
         (folder / RELATIONS).write_text(json.dumps(model.relations.to_json()), encoding="utf-8")
-    elif (folder / RELATIONS).exists():
-        (folder / RELATIONS).unlink()
     if model.types:
         (folder / TYPES).write_text(json.dumps({lang: t.to_json() for lang, t in model.types.items()},
                                                ensure_ascii=False), encoding="utf-8")
-    elif (folder / TYPES).exists():
-        (folder / TYPES).unlink()
     (folder / REPORT).write_text(json.dumps(model.report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    model.folder = folder
 
 
 def load_model(folder: Path) -> Model:

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from kg.drafting.scores import Counts
 from kg.errors import KGError
 from kg.model import Article
 
@@ -108,14 +109,10 @@ def ner_config(*, width: int = WIDTH, depth: int = DEPTH, rows: int = EMBED_ROWS
 def exact_f1(nlp: Any, samples: Sequence[tuple[str, Sequence[Span3]]]) -> float:
     """Micro F1 of exact spans and types of the recogniser on (sentence, spans) samples."""
     texts = [t for t, _ in samples]
-    tp = fp = fn = 0
+    counts = Counts()
     for doc, (_t, spans) in zip(nlp.pipe(texts, batch_size=64), samples, strict=True):
-        found = {(e.start_char, e.end_char, e.label_) for e in doc.ents}
-        gold = set(spans)
-        tp += len(found & gold)
-        fp += len(found - gold)
-        fn += len(gold - found)
-    return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+        counts.add(Counts.of(((e.start_char, e.end_char, e.label_) for e in doc.ents), spans))
+    return counts.f1
 
 
 def train_ner(samples: Iterable[tuple[str, Sequence[Span3]]], lang: str, *, epochs: int = EPOCHS, seed: int = 0,

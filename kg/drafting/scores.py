@@ -43,6 +43,16 @@ class Counts:
         p, r = self.precision, self.recall
         return 2 * p * r / (p + r) if p + r else 0.0
 
+    @classmethod
+    def of(cls, found: Iterable[Span3], gold: Iterable[Span3]) -> Counts:
+        """The counts of exact matches between found and gold spans.
+
+        >>> Counts.of([(0, 4, "Person"), (5, 9, "City")], [(0, 4, "Person")]).f1
+        0.6666666666666666
+        """
+        f, g = set(found), set(gold)
+        return cls(len(f & g), len(f - g), len(g - f))
+
     def add(self, other: Counts) -> None:
         self.tp += other.tp
         self.fp += other.fp

@@ -21,7 +21,7 @@ from kg.drafting.evaluate import evaluate_articles
 from kg.drafting.gold import GoldArticle, read_gold
 from kg.drafting.model import FORMAT, Model, save_model
 from kg.drafting.ner import EPOCHS
-from kg.drafting.scores import Evaluation
+from kg.drafting.scores import Counts, Evaluation
 from kg.errors import KGError
 
 Progress = Callable[[str], None]
@@ -30,12 +30,25 @@ GROUPS = True
 RECOGNISER = "crf"
 
 
+RECOGNISERS = ("crf", "spacy")
+
+
+def check_recogniser(recogniser: str) -> None:
+    """Refuse a recogniser kg does not have.
+
+    >>> check_recogniser("hmm")
+    Traceback (most recent call last):
+    kg.errors.KGError: unknown recogniser 'hmm' (use crf or spacy)
+    """
+    if recogniser not in RECOGNISERS:
+        raise KGError(f"unknown recogniser {recogniser!r}", hint="use crf or spacy")
+
+
 def _dev_f1(recogniser: Any, samples: Sequence[tuple[str, Sequence[tuple[int, int, str]]]]) -> float:
-    tp = fp = fn = 0
+    counts = Counts()
     for text, spans in samples:
-        found, gold = set(recogniser.spans(text)), set(spans)
-        tp, fp, fn = tp + len(found & gold), fp + len(found - gold), fn + len(gold - found)
-    return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+        counts.add(Counts.of(recogniser.spans(text), spans))
+    return counts.f1
 
 
 def split(articles: Sequence[GoldArticle], holdout: float) -> tuple[list[GoldArticle], list[GoldArticle]]:
@@ -71,6 +84,8 @@ def fit(articles: Sequence[GoldArticle], *, epochs: int | None = None, seed: int
     """
     from kg.drafting.crf import ITERATIONS, train_crf
     from kg.drafting.ner import sentence_samples, train_ner
+
+    check_recogniser(recogniser)
     from kg.drafting.relations import train_relations
     from kg.drafting.scores import group_of
     from kg.drafting.types import learn_types
@@ -139,6 +154,7 @@ def train(paths: Iterable[Path], out: Path, *, holdout: float = 0.1, epochs: int
           dev: float | None = None, recogniser: str = RECOGNISER, progress: Progress | None = None,
           **config: Any) -> dict[str, Any]:
     """Train on the corpora, score on the held-out part, write the model folder; the report."""
+    check_recogniser(recogniser)
     paths = list(paths)
     started = time.perf_counter()
     gold = read_gold(paths)

@@ -130,3 +130,20 @@ def test_training_stops_at_its_best_epoch_on_the_dev_part_and_the_saved_pipeline
     assert predict(nlp, text) == [(4, 8, "Person"), (9, 14, "City")]
     save(nlp, tmp_path / "ner")
     assert predict(load(tmp_path / "ner"), text + ". " + text)[-1] == (len(text) + 11, len(text) + 16, "City")
+
+
+def test_a_model_saved_again_keeps_none_of_the_older_files(tiny_model: Path, tmp_path: Path):
+    from kg.drafting.model import REPORT, load_model, save_model
+
+    model = load_model(tiny_model)
+    for lang in model.languages:
+        model.recogniser(lang)
+    folder = tmp_path / "again"
+    (folder / "ner-ar").mkdir(parents=True)
+    (folder / REPORT).write_text("{}", encoding="utf-8")
+    (folder / "ner-ar" / "config.cfg").write_text("an older spaCy pipeline", encoding="utf-8")
+    save_model(model, folder)
+    assert not (folder / "ner-ar" / "config.cfg").exists()
+    assert (folder / "ner-ar" / "crf.model").is_file()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # nothing left beside it
+    assert load_model(folder).recogniser(model.languages[0]) is not None
