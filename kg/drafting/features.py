@@ -5,8 +5,9 @@ spaCy's blank pipelines embed a word by four hashed lexical attributes (``NORM``
 first letter (most often the ``ا`` of the article ``ال``) and ``NORM`` keeps the spelling variants of one
 name apart. This module registers the embedding layer ``kg.WordFeatures.v1``, which hashes, for each token:
 
-``norm``    the word with Arabic spelling variants folded (:func:`normalise`: hamza forms of alef, alef
-            maqsura, ta marbuta, diacritics, tatweel; Latin letters lower-cased; digits folded to 0)
+``norm``    the word with Arabic spelling variants folded (:func:`normalise`: the folding names are matched
+            with, :func:`kg.network.names.normalize_arabic`: hamza forms of alef, waw and ya, alef
+            maqsura, ta marbuta, diacritics, tatweel, bidi marks; Latin letters lower-cased; digits to 0)
 ``stem``    the normalised word without its attached clitics (:func:`strip_clitics`: و ف ب ك ل + ال, لل)
 ``start``   the first two letters of the stem
 ``end``     the last three letters of the stem
@@ -18,7 +19,7 @@ again; spaCy finds the layer by its registered name once :func:`register` has ru
 calls it before building or loading a pipeline; this module imports spaCy only then).
 
 >>> normalise("أحمد"), normalise("إسرائيل"), normalise("مصطفى"), normalise("الجزيرة"), normalise("مـحـمّد")
-('احمد', 'اسرائيل', 'مصطفي', 'الجزيره', 'محمد')
+('احمد', 'اسراييل', 'مصطفي', 'الجزيره', 'محمد')
 >>> strip_clitics("والعراق"), strip_clitics("للامم"), strip_clitics("بيروت"), strip_clitics("الصين")
 (('وال', 'عراق'), ('لل', 'امم'), ('', 'بيروت'), ('ال', 'صين'))
 """
@@ -30,11 +31,11 @@ import re
 from functools import lru_cache
 from typing import Any
 
+from kg.network.names import normalize_arabic
+
 FEATURES = ("norm", "stem", "start", "end", "clitic", "shape")
 
-_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ـ": None,
-                       **{chr(c): None for c in range(0x064B, 0x0653)}, "\u0670": None,
-                       **{chr(0x0660 + i): "0" for i in range(10)}, **{chr(0x06F0 + i): "0" for i in range(10)}})
+_DIGITS_FOLD = str.maketrans({**{chr(0x0660 + i): "0" for i in range(10)}, **{chr(0x06F0 + i): "0" for i in range(10)}})
 _DIGITS = re.compile(r"[0-9]")
 # Longest first: a proclitic conjunction or preposition, then the article. A bare و/ب/ل/ك/ف is left on the
 # word (واشنطن, بيروت, لندن): only the combinations with the article are stripped for sure.
@@ -43,8 +44,13 @@ _MIN_STEM = 2
 
 
 def normalise(word: str) -> str:
-    """The word with Arabic spelling variants folded, Latin lower-cased and every digit made 0."""
-    return _DIGITS.sub("0", word.translate(_FOLD).lower())
+    """The word with Arabic spelling variants folded as names are (:func:`kg.network.names.normalize_arabic`),
+    Latin lower-cased and every digit made 0.
+
+    >>> normalise("رئيس"), normalise("مؤتمر"), normalise("٢٠١٤"), normalise("\u200fNATO")
+    ('رييس', 'موتمر', '0000', 'nato')
+    """
+    return _DIGITS.sub("0", normalize_arabic(word).translate(_DIGITS_FOLD).lower())
 
 
 def strip_clitics(norm: str) -> tuple[str, str]:

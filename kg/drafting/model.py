@@ -28,7 +28,7 @@ from kg.errors import KGError
 REPORT = "report.json"
 RELATIONS = "relations.json"
 TYPES = "types.json"
-FORMAT = "kg-drafting-model/1"
+FORMAT = "kg-drafting-model/2"  # 2: word features fold as names do
 
 
 @dataclass
