@@ -13,10 +13,14 @@ MODEL/
 
 from __future__ import annotations
 
+import ctypes
+import errno
 import json
 import os
 import shutil
+import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -52,28 +56,16 @@ class Model:
             chosen = lang if lang in langs else (langs[0] if len(langs) == 1 else None)
             folder = self.folder / f"ner-{chosen}"
             if chosen is not None and folder.is_dir():
-                from kg.drafting.crf import is_crf, load_crf
+                from kg.drafting.crf import is_crf
 
-                if is_crf(folder):
-                    self.recognisers[lang] = load_crf(folder)
-                else:
-                    from kg.drafting.ner import load
-
-                    self.recognisers[lang] = load(folder)
+                self.recognisers[lang] = recogniser_kind("crf" if is_crf(folder) else "spacy").load(folder)
         return self.recognisers.get(lang)
 
     def entities(self, text: str, lang: str) -> list[tuple[int, int, str]]:
-        from kg.drafting.crf import Recogniser, predict_crf
-
         nlp = self.recogniser(lang)
         if nlp is None:
             return []
-        if isinstance(nlp, Recogniser):
-            spans = predict_crf(nlp, text)
-        else:
-            from kg.drafting.ner import predict
-
-            spans = predict(nlp, text)
+        spans = recogniser_kind(nlp).predict(nlp, text)
         langs = self.languages
         table = self.types.get(lang) or (self.types.get(langs[0]) if len(langs) == 1 else None)
         return [(s, e, table.fine(text[s:e], t)) for s, e, t in spans] if table is not None else spans
@@ -87,41 +79,98 @@ class Model:
 def save_model(model: Model, folder: Path) -> None:
     """Write the model folder (the recognisers must be in ``model.recognisers``).
 
-    It is written beside ``folder`` and then renamed into place, so that a model trained again over an older
-    one keeps none of the older files (a CRF's ``crf.model`` left beside a new spaCy pipeline would be loaded
-    instead of it) and a process killed while writing leaves the previous model whole.
+    It is written beside ``folder`` and then swapped into place in one step (:func:`exchange`), so that a
+    model trained again over an older one keeps none of the older files (a CRF's ``crf.model`` left beside a
+    new spaCy pipeline would be loaded instead of it), a reader always finds the old model or the new one, and
+    a process killed while writing leaves the previous model whole; what such a process left beside it is
+    removed by the next save.
     """
     if folder.exists() and any(folder.iterdir()) and not (folder / REPORT).is_file():
         raise KGError(f"{folder} exists and is not a kg model folder",
                       hint="choose another -o, or remove that folder first")
     folder.parent.mkdir(parents=True, exist_ok=True)
+    for left in leftovers(folder):
+        shutil.rmtree(left, ignore_errors=True)
     fresh = Path(tempfile.mkdtemp(prefix=f".{folder.name}-new-", dir=folder.parent))
     mask = os.umask(0)
     os.umask(mask)
     fresh.chmod(0o777 & ~mask)  # as a folder made by mkdir (mkdtemp's is private)
     try:
         _write(model, fresh)
-        old = folder.with_name(f".{folder.name}-old-{os.getpid()}")
-        if folder.exists():
+        if not folder.exists():
+            fresh.rename(folder)
+        elif not exchange(fresh, folder):  # where the system cannot swap: two renames, a moment apart
+            old = folder.with_name(f".{folder.name}-old-{os.getpid()}")
             folder.rename(old)
-        fresh.rename(folder)
+            fresh.rename(folder)
+            fresh = old
     except BaseException:
         shutil.rmtree(fresh, ignore_errors=True)
         raise
-    shutil.rmtree(old, ignore_errors=True)
+    shutil.rmtree(fresh, ignore_errors=True)  # the older model, now under the temporary name
     model.folder = folder
 
 
+def leftovers(folder: Path) -> list[Path]:
+    """The temporary folders that stopped saves of ``folder`` left beside it."""
+    if not folder.parent.is_dir():
+        return []
+    return sorted(p for p in folder.parent.iterdir()
+                  if p.is_dir() and p.name.startswith((f".{folder.name}-new-", f".{folder.name}-old-")))
+
+
+def exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one atomic step (Linux ``renameat2`` with ``RENAME_EXCHANGE``); False where the
+    system or the file system cannot, having changed nothing.
+
+    >>> import tempfile
+    >>> root = Path(tempfile.mkdtemp())
+    >>> (root / "a").mkdir(); (root / "b").mkdir(); (root / "a" / "x").touch()
+    >>> exchange(root / "a", root / "b") in (True, False)
+    True
+    >>> shutil.rmtree(root)
+    """
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (AttributeError, OSError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.EINVAL, errno.ENOSYS, errno.EPERM, errno.ENOTSUP):
+        return False
+    raise OSError(err, os.strerror(err), str(b))
+
+
+@dataclass(frozen=True)
+class RecogniserKind:
+    """How one kind of recogniser is loaded from its folder, saved and asked for entity spans."""
+
+    load: Callable[[Path], Any]
+    save: Callable[[Any, Path], None]
+    predict: Callable[[Any, str], list[tuple[int, int, str]]]
+
+
+def recogniser_kind(of: Any) -> RecogniserKind:
+    """The functions of a recogniser kind, by name (``"crf"``, ``"spacy"``) or of a recogniser; each kind's
+    library is imported only here."""
+    from kg.drafting.crf import Recogniser
+
+    if of == "crf" or isinstance(of, Recogniser):
+        from kg.drafting.crf import load_crf, predict_crf, save_crf
+
+        return RecogniserKind(load_crf, save_crf, predict_crf)
+    from kg.drafting.ner import load, predict, save
+
+    return RecogniserKind(load, save, predict)
+
+
 def _write(model: Model, folder: Path) -> None:
-    from kg.drafting.crf import Recogniser, save_crf
-
     for lang, nlp in model.recognisers.items():
-        if isinstance(nlp, Recogniser):
-            save_crf(nlp, folder / f"ner-{lang}")
-        else:
-            from kg.drafting.ner import save
-
-            save(nlp, folder / f"ner-{lang}")
+        recogniser_kind(nlp).save(nlp, folder / f"ner-{lang}")
     if model.relations is not None:
         (folder / RELATIONS).write_text(json.dumps(model.relations.to_json()), encoding="utf-8")
     if model.types:

@@ -150,6 +150,45 @@ def test_a_model_saved_again_keeps_none_of_the_older_files(tiny_model: Path, tmp
     assert load_model(folder).recogniser(model.languages[0]) is not None
 
 
+def test_what_a_killed_save_left_beside_the_model_is_removed_by_the_next(tiny_model: Path, tmp_path: Path):
+    from kg.drafting.model import load_model, save_model
+
+    model = load_model(tiny_model)
+    for lang in model.languages:
+        model.recogniser(lang)
+    folder = tmp_path / "m"
+    save_model(model, folder)
+    for name in (".m-new-k1lled", ".m-old-4242"):  # the temporary folders of saves killed mid-way
+        (tmp_path / name / "ner-ar").mkdir(parents=True)
+    (tmp_path / ".other-new-x").mkdir()  # another model's: not ours to remove
+    save_model(model, folder)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".other-new-x", "m"]
+
+
+def test_the_model_folder_is_swapped_in_one_step():
+    """Readers never find the folder missing: the new folder and the old one trade places atomically."""
+    import os
+    import sys
+    import tempfile
+
+    from kg.drafting.model import exchange
+
+    root = Path(tempfile.mkdtemp())
+    (root / "new").mkdir()
+    (root / "new" / "report.json").write_text("new", encoding="utf-8")
+    (root / "model").mkdir()
+    (root / "model" / "report.json").write_text("old", encoding="utf-8")
+    inode = os.stat(root / "new").st_ino
+    swapped = exchange(root / "new", root / "model")
+    if sys.platform.startswith("linux"):
+        assert swapped
+    if swapped:
+        assert (root / "model" / "report.json").read_text(encoding="utf-8") == "new"
+        assert (root / "new" / "report.json").read_text(encoding="utf-8") == "old"
+        assert os.stat(root / "model").st_ino == inode
+    shutil.rmtree(root)
+
+
 def test_a_model_of_the_older_format_is_refused_with_a_hint(tiny_model: Path, tmp_path: Path):
     """Format 1 folded words with a copy of its own (no ؤ/ئ folding): its gazetteer keys would not match."""
     from kg.drafting.model import REPORT
