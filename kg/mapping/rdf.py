@@ -36,8 +36,9 @@ A relation or figure without a claimant is claimed by the outlet.
 
 from __future__ import annotations
 
+import bisect
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -123,15 +124,26 @@ def registry_graph(base: str) -> str:
     return f"{base}graph/registry"
 
 
-def sentence_span(text: str, start: int, end: int) -> Span:
-    """The sentence (between ``. ! ? ؟`` or line breaks) around ``[start, end)``.
+def sentence_ends(text: str) -> list[int]:
+    """Where each sentence end of the text ends, in order (for :func:`sentence_span`'s ``ends``)."""
+    return [m.end() for m in _SENTENCE_END.finditer(text)]
+
+
+def sentence_span(text: str, start: int, end: int, ends: Sequence[int] | None = None) -> Span:
+    """The sentence (between ``. ! ? ؟`` or line breaks) around ``[start, end)``. ``ends``, the text's
+    :func:`sentence_ends`, saves rescanning the text from its start for each span of a long article.
 
     >>> text = "أولا. قتل 25 في بنغازي. ثالثا"
     >>> s = sentence_span(text, 10, 12); text[s.start:s.end]
     'قتل 25 في بنغازي.'
+    >>> sentence_span(text, 10, 12, sentence_ends(text)) == s
+    True
     """
     begin = 0
-    for m in _SENTENCE_END.finditer(text, 0, start):
+    if ends:  # the last sentence end at or before start; the text up to start is then scanned from there only
+        i = bisect.bisect_right(ends, start)
+        begin = ends[i - 1] if i else 0
+    for m in _SENTENCE_END.finditer(text, begin, start):
         begin = m.end()
     after = _SENTENCE_END.search(text, end)
     stop = after.end() if after else len(text)
@@ -159,6 +171,7 @@ class _Builder:
         self.lines: list[str] = []
         self.outlet: str | None = None
         self.sentences: dict[tuple[int, int], str] = {}
+        self._ends: list[int] | None = None
         #: one :data:`Fact` an assertion, for the relation summary of a full build
         self.facts: list[Fact] = []
         #: (node, class) of every typed node but mentions, (claimant, claim): for the build's statistics
@@ -175,6 +188,11 @@ class _Builder:
 
     def text(self, value: str) -> str:
         return text(value, self.lang)
+
+    def sentence(self, start: int, end: int) -> Span:
+        if self._ends is None:
+            self._ends = sentence_ends(self.article.text)
+        return sentence_span(self.article.text, start, end, self._ends)
 
     def mention(self, mention: Mention, denotes: str | None = None) -> str:
         node = f"<{self.iri}#char={mention.start},{mention.end}>"
@@ -194,7 +212,7 @@ class _Builder:
         self.add(node, _P["quote"], self.text(mention.text))
         sentence = self.sentences.get((mention.start, mention.end))
         if sentence is None:
-            s = sentence_span(self.article.text, mention.start, mention.end)
+            s = self.sentence(mention.start, mention.end)
             sentence = self.sentences[(mention.start, mention.end)] = self.text(self.article.text[s.start:s.end])
         self.add(node, _P["sentence"], sentence)
 
@@ -273,11 +291,11 @@ class _Builder:
         if s_ent is None or o_ent is None or not s_ent.mentions:
             return None
         for m in s_ent.mentions:
-            span = sentence_span(text, m.start, m.end)
+            span = self.sentence(m.start, m.end)
             if any(span.start <= o.start and o.end <= span.end for o in o_ent.mentions):
                 return Mention((span,), text[span.start:span.end])
         m = s_ent.mentions[0]
-        span = sentence_span(text, m.start, m.end)
+        span = self.sentence(m.start, m.end)
         return Mention((span,), text[span.start:span.end])
 
     def relations(self, symmetric: frozenset[str]) -> None:
