@@ -276,7 +276,7 @@ def table(results: list[dict]) -> str:
         cases = [("build, 1 worker", res["build_w1"], n), ("build, 2 workers", res["build_w2"], n),
                  ("build, Dask 2 workers", res["build_dask"], n),
                  ("rebuild, unchanged", res["rebuild_unchanged"], 0), ("rebuild, 1 edited", res["rebuild_one"], 1),
-                 (f"rebuild, {res['touched']} edited", res["rebuild_1pct"], res["touched"]),
+                 (f"rebuild, {res.get('touched', '1 %')} edited", res["rebuild_1pct"], res.get("touched", 0)),
                  ("rdflib parse + TriG", res["rdflib"], n), ("raw bulk load", res["raw_load"], n)]
         for name, r, done in cases:
             secs = r["seconds"]
