@@ -11,6 +11,8 @@ with status 1.
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class KGError(Exception):
     """Base class: a problem the user can fix, described in one line."""
@@ -76,3 +78,20 @@ class UnknownActorError(NetworkError):
 
 class ExportError(KGError):
     """The graph cannot be written in the format or to the place asked for."""
+
+
+def require(module: str, *, message: str, hint: str) -> Any:
+    """Import a library a feature needs, or fail with one line (``message``) saying how to install it.
+
+    >>> require("json", message="x", hint="y").__name__
+    'json'
+    >>> require("no_such_library", message="drafting needs no_such_library", hint="pip install it")
+    Traceback (most recent call last):
+    kg.errors.KGError: drafting needs no_such_library (pip install it)
+    """
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        raise KGError(message, hint=hint) from None

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.drafting.features import normalise, shape, strip_clitics
-from kg.errors import KGError
+from kg.errors import KGError, require
 
 Span3 = tuple[int, int, str]
 ITERATIONS = 150
@@ -52,12 +52,8 @@ _WORD = re.compile(rf"(?:[\w{_MARKS}]|(?<=\w)['’](?=\w))+|\S")
 
 def require_crfsuite() -> Any:
     """Import python-crfsuite or say how to install it."""
-    try:
-        import pycrfsuite
-    except ImportError:
-        raise KGError("training and drafting with a model need python-crfsuite",
-                      hint="pip install python-crfsuite (a dependency of kg; no model is downloaded)") from None
-    return pycrfsuite
+    return require("pycrfsuite", message="training and drafting with a model need python-crfsuite",
+                   hint="pip install python-crfsuite (a dependency of kg; no model is downloaded)")
 
 
 def words(text: str) -> list[tuple[int, int]]:

@@ -102,7 +102,11 @@ def save_model(model: Model, folder: Path) -> None:
         elif not exchange(fresh, folder):  # where the system cannot swap: two renames, a moment apart
             old = folder.with_name(f".{folder.name}-old-{os.getpid()}")
             folder.rename(old)
-            fresh.rename(folder)
+            try:
+                fresh.rename(folder)
+            except BaseException:
+                old.rename(folder)  # the previous model back in its place
+                raise
             fresh = old
     except BaseException:
         shutil.rmtree(fresh, ignore_errors=True)
@@ -154,11 +158,28 @@ class RecogniserKind:
     predict: Callable[[Any, str], list[tuple[int, int, str]]]
 
 
+#: The entity recognisers kg can train and load (``kg train --recogniser``).
+RECOGNISERS = ("crf", "spacy")
+
+
+def check_recogniser(recogniser: str) -> None:
+    """Refuse a recogniser kg does not have.
+
+    >>> check_recogniser("hmm")
+    Traceback (most recent call last):
+    kg.errors.KGError: unknown recogniser 'hmm' (use crf or spacy)
+    """
+    if recogniser not in RECOGNISERS:
+        raise KGError(f"unknown recogniser {recogniser!r}", hint="use " + " or ".join(RECOGNISERS))
+
+
 def recogniser_kind(of: Any) -> RecogniserKind:
-    """The functions of a recogniser kind, by name (``"crf"``, ``"spacy"``) or of a recogniser; each kind's
-    library is imported only here."""
+    """The functions of a recogniser kind, by name (one of :data:`RECOGNISERS`) or of a recogniser; each
+    kind's library is imported only here."""
     from kg.drafting.crf import Recogniser
 
+    if isinstance(of, str):
+        check_recogniser(of)
     if of == "crf" or isinstance(of, Recogniser):
         from kg.drafting.crf import load_crf, predict_crf, save_crf
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.drafting.scores import Counts
-from kg.errors import KGError
+from kg.errors import KGError, require
 from kg.model import Article
 
 Span3 = tuple[int, int, str]  # start, end, type
@@ -29,12 +29,8 @@ PATIENCE = 3
 
 def require_spacy() -> Any:
     """Import spaCy or say how to install it."""
-    try:
-        import spacy
-    except ImportError:
-        raise KGError("training and drafting with a model need spaCy",
-                      hint="pip install 'kg[draft]' (spaCy 3.8; no model is downloaded)") from None
-    return spacy
+    return require("spacy", message="training and drafting with a model need spaCy",
+                   hint="pip install 'kg[draft]' (spaCy 3.8; no model is downloaded)")
 
 
 def sentence_samples(article: Article) -> list[tuple[int, str, list[Span3]]]:

@@ -19,7 +19,7 @@ from typing import Any
 
 from kg.drafting.evaluate import evaluate_articles
 from kg.drafting.gold import GoldArticle, read_gold
-from kg.drafting.model import FORMAT, Model, save_model
+from kg.drafting.model import FORMAT, Model, check_recogniser, save_model
 from kg.drafting.ner import EPOCHS
 from kg.drafting.scores import Counts, Evaluation
 from kg.errors import KGError
@@ -28,20 +28,6 @@ Progress = Callable[[str], None]
 DEV = 0.1  # the spaCy recogniser's dev part; the CRF's is none unless asked for
 GROUPS = True
 RECOGNISER = "crf"
-
-
-RECOGNISERS = ("crf", "spacy")
-
-
-def check_recogniser(recogniser: str) -> None:
-    """Refuse a recogniser kg does not have.
-
-    >>> check_recogniser("hmm")
-    Traceback (most recent call last):
-    kg.errors.KGError: unknown recogniser 'hmm' (use crf or spacy)
-    """
-    if recogniser not in RECOGNISERS:
-        raise KGError(f"unknown recogniser {recogniser!r}", hint="use crf or spacy")
 
 
 def _dev_f1(recogniser: Any, samples: Sequence[tuple[str, Sequence[tuple[int, int, str]]]]) -> float:
@@ -84,13 +70,12 @@ def fit(articles: Sequence[GoldArticle], *, epochs: int | None = None, seed: int
     """
     from kg.drafting.crf import ITERATIONS, train_crf
     from kg.drafting.ner import sentence_samples, train_ner
-
-    check_recogniser(recogniser)
     from kg.drafting.relations import train_relations
     from kg.drafting.scores import group_of
     from kg.drafting.types import learn_types
     from kg.ontology import load_ontology
 
+    check_recogniser(recogniser)
     say = progress or (lambda _msg: None)
     model = Model(None, {"format": FORMAT, "languages": {}})
     by_lang: dict[str, list[GoldArticle]] = {}
