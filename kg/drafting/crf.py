@@ -2,12 +2,14 @@
 
 Each word of a sentence is described by strings: its folded form, clitic-stripped stem, the stem's
 prefixes and suffixes, the clitics, a shape (:mod:`kg.drafting.features`); how often the training data met
-the word and which share of it inside a name (:meth:`Gazetteer.rarity`, for the words before and after it
-too); whether it begins, continues or ends a training name of each type (:meth:`Gazetteer.marks`); and the
-form, stem, clitics, shape and name mark of the two words before and after it. The CRF tags the words with
-BIOES labels of the types (the broad groups when :mod:`kg.drafting.train` asks for them). The gazetteer
-features of the training sentences come from the *other* parts of the training data (five parts, each
-described by the names and counts of the other four), so the CRF learns how far to trust a name or a word it
+the word and which share of it inside a name (:meth:`Gazetteer.rarity`), and the type of the names it was
+met in most often (:meth:`Gazetteer.word_type`), for the words before and after it too, and where in those
+names it stood most often (:meth:`Gazetteer.word_place`: a first name, a last, one alone); whether it begins,
+continues or ends a training name of each type (:meth:`Gazetteer.marks`); and the form, stem, clitics, shape
+and name mark of the two words before and after it. The CRF tags the words with BIOES labels of the types
+(the broad groups when :mod:`kg.drafting.train` asks for them). The gazetteer features of the training
+sentences come from the *other* parts of the training data (five parts, each described by the names and
+counts of the other four), so the CRF learns how far to trust a name or a word it
 has met as it will meet them in new text, instead of learning that every known name is right.
 
 **Why a CRF rather than spaCy**, the well-kept choice (:mod:`kg.drafting.ner`, ``kg train --recogniser
@@ -73,26 +75,58 @@ def key(word: str) -> str:
 
 @dataclass
 class Gazetteer:
-    """Names of the training data, as sequences of :func:`key`, with the type each was tagged most often."""
+    """Names of the training data, as sequences of :func:`key`, with the type each was tagged most often; how
+    often each word was met, and inside a name; and the type of name each word was met in most often, and
+    where in them (``B-``, ``I-``, ``E-``, ``S-`` as in :func:`bioes`)."""
 
     names: dict[str, str] = field(default_factory=dict)
     counts: dict[str, list[int]] = field(default_factory=dict)  # key → [occurrences, occurrences in a name]
+    types: dict[str, str] = field(default_factory=dict)  # key → the type of the names it was met in most
+    places: dict[str, str] = field(default_factory=dict)  # key → its label in names, the one met most
 
     @classmethod
     def learn(cls, samples: Iterable[tuple[str, Sequence[Span3]]]) -> Gazetteer:
         counts: dict[str, dict[str, int]] = {}
         seen: dict[str, list[int]] = {}
+        in_types: dict[str, dict[str, int]] = {}
+        in_places: dict[str, dict[str, int]] = {}
         for text, spans in samples:
             for a, b in words(text):
-                c = seen.setdefault(key(text[a:b]), [0, 0])
+                k = key(text[a:b])
+                c = seen.setdefault(k, [0, 0])
                 c[0] += 1
-                c[1] += any(s < b and a < e for s, e, _t in spans)
+                inside = next(((s, e, t) for s, e, t in spans if s < b and a < e), None)
+                if inside is not None:
+                    s, e, t = inside
+                    c[1] += 1
+                    _count(in_types, k, t)
+                    _count(in_places, k, ("S" if s >= a and e <= b else "B" if s >= a else "E" if e <= b else "I")
+                           + "-" + t)
             for s, e, t in spans:
                 k = " ".join(key(text[a:b]) for a, b in words(text[s:e]))
                 if k and len(k.split()) <= MAX_NAME:
-                    counts.setdefault(k, {}).setdefault(t, 0)
-                    counts[k][t] += 1
-        return cls({k: max(c, key=lambda t: c[t]) for k, c in counts.items()}, seen)
+                    _count(counts, k, t)
+        return cls(_most(counts), seen, _most(in_types), _most(in_places))
+
+    def word_type(self, word_key: str) -> str:
+        """The type of the names the word was met in most often, or "-" (a word never met in a name).
+
+        >>> gaz = Gazetteer.learn([("زار محمد علي بيروت", [(4, 12, "Person"), (13, 18, "Place")]),
+        ...                        ("قال محمد", [(4, 8, "Person")])])
+        >>> gaz.word_type("محمد"), gaz.word_type("بيروت"), gaz.word_type("زار"), gaz.word_type("حلب")
+        ('Person', 'Place', '-', '-')
+        """
+        return self.types.get(word_key, "-")
+
+    def word_place(self, word_key: str) -> str:
+        """The word's label in the names it was met in, the one met most often (``B-Person`` for a first
+        name), or "-".
+
+        >>> gaz = Gazetteer.learn([("زار محمد علي بيروت", [(4, 12, "Person"), (13, 18, "Place")])])
+        >>> gaz.word_place("محمد"), gaz.word_place("علي"), gaz.word_place("بيروت"), gaz.word_place("زار")
+        ('B-Person', 'E-Person', 'S-Place', '-')
+        """
+        return self.places.get(word_key, "-")
 
     def rarity(self, word_key: str) -> list[str]:
         """How often the word was met (a frequency class) and which share of it inside a name (none, less
@@ -131,6 +165,16 @@ class Gazetteer:
         return out
 
 
+def _count(counts: dict[str, dict[str, int]], k: str, what: str) -> None:
+    by = counts.setdefault(k, {})
+    by[what] = by.get(what, 0) + 1
+
+
+def _most(counts: dict[str, dict[str, int]]) -> dict[str, str]:
+    """For each key, the type counted most often (the first counted of equals)."""
+    return {k: max(c, key=lambda t: c[t]) for k, c in counts.items()}
+
+
 def _own(word: str) -> dict[str, str]:
     norm = normalise(word)
     clitic, stem = strip_clitics(norm)
@@ -149,6 +193,7 @@ def sentence_features(tokens: Sequence[str], gazetteer: Gazetteer) -> list[list[
     own = [_own(w) for w in tokens]
     gaz = gazetteer.marks([o["s"] for o in own])
     rarity = [gazetteer.rarity(o["s"]) for o in own]
+    word_type = [gazetteer.word_type(o["s"]) for o in own]
     n = len(tokens)
     out: list[list[str]] = []
     for i in range(n):
@@ -157,9 +202,12 @@ def sentence_features(tokens: Sequence[str], gazetteer: Gazetteer) -> list[list[
         if gaz[i]:
             f.append("gt=" + gaz[i][2:])
         f += rarity[i]
+        f.append("wt=" + word_type[i])
+        f.append("wp=" + gazetteer.word_place(own[i]["s"]))
         for d in (-1, 1):
             if 0 <= i + d < n:
                 f += [f"{d}{x}" for x in rarity[i + d]]
+                f.append(f"{d}wt=" + word_type[i + d])
         for d in (-2, -1, 1, 2):
             j = i + d
             if 0 <= j < n:
@@ -276,7 +324,9 @@ def save_crf(recogniser: Recogniser, folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / MODEL_FILE).write_bytes(recogniser.data)
     (folder / GAZETTEER_FILE).write_text(json.dumps({"names": recogniser.gazetteer.names,
-                                                     "counts": recogniser.gazetteer.counts}, ensure_ascii=False),
+                                                     "counts": recogniser.gazetteer.counts,
+                                                     "types": recogniser.gazetteer.types,
+                                                     "places": recogniser.gazetteer.places}, ensure_ascii=False),
                                          encoding="utf-8")
     (folder / META_FILE).write_text(json.dumps(recogniser.meta, ensure_ascii=False, indent=2) + "\n",
                                     encoding="utf-8")
@@ -290,7 +340,9 @@ def load_crf(folder: Path) -> Recogniser:
     """Open a recogniser folder written by :func:`train_crf`."""
     gaz = json.loads((folder / GAZETTEER_FILE).read_text(encoding="utf-8"))
     meta = json.loads((folder / META_FILE).read_text(encoding="utf-8"))
-    return Recogniser((folder / MODEL_FILE).read_bytes(), Gazetteer(gaz["names"], gaz["counts"]), meta)
+    return Recogniser((folder / MODEL_FILE).read_bytes(), Gazetteer(gaz["names"], gaz["counts"],
+                                                                                gaz.get("types", {}),
+                                                                                gaz.get("places", {})), meta)
 
 
 def predict_crf(recogniser: Recogniser, text: str, *, propagate: bool = True) -> list[Span3]:

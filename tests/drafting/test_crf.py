@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kg.drafting.crf import Gazetteer, bioes, decode, is_crf, load_crf, predict_crf, save_crf, train_crf, words
+from kg.drafting.crf import (
+    Gazetteer,
+    bioes,
+    decode,
+    is_crf,
+    load_crf,
+    predict_crf,
+    save_crf,
+    sentence_features,
+    train_crf,
+    words,
+)
 
 
 def test_labels_and_spans_round_trip():
@@ -26,6 +37,22 @@ def test_the_gazetteer_marks_the_longest_name_whatever_the_clitics_and_counts_wo
     assert gaz.rarity("صين") == ["f=2", "r=1"] and gaz.rarity("بكين") == ["f=0"]
 
 
+def test_a_word_carries_the_type_of_the_names_it_was_met_in_for_itself_and_its_neighbours():
+    # محمد is met twice in persons and once in an organisation's name: it is a person's word; "زار" is in none
+    gaz = Gazetteer.learn([("زار محمد العراق", [(4, 8, "Person"), (9, 15, "Place")]), ("قال محمد", [(4, 8, "Person")]),
+                           ("مؤسسة محمد السادس", [(0, 17, "Organization")])])
+    assert gaz.types == {"محمد": "Person", "عراق": "Place", "موسسه": "Organization", "سادس": "Organization"}
+    # and where it stood in them: محمد alone twice, once in the middle of a name
+    assert gaz.places == {"محمد": "S-Person", "عراق": "S-Place", "موسسه": "B-Organization", "سادس": "E-Organization"}
+    # a word never met in a name, or not at all, is "-"; the article and the clitics before it do not count
+    features = sentence_features(["التقى", "محمد", "والعراق", "امس"], gaz)
+    assert "wt=-" in features[0] and "1wt=Person" in features[0]
+    assert "wt=Person" in features[1] and "-1wt=-" in features[1] and "1wt=Place" in features[1]
+    assert "wp=S-Person" in features[1] and "wp=-" in features[0]
+    assert "wt=Place" in features[2] and "-1wt=Person" in features[2]
+    assert "wt=-" in features[3] and "-1wt=Place" in features[3]
+
+
 def test_a_trained_crf_finds_names_and_survives_saving(tmp_path: Path):
     samples = [("زار محمد بيروت امس.", [(4, 8, "Person"), (9, 14, "Place")]),
                ("قال علي ان دمشق بعيدة.", [(4, 7, "Person"), (11, 15, "Place")]),
@@ -38,4 +65,7 @@ def test_a_trained_crf_finds_names_and_survives_saving(tmp_path: Path):
                                                      ("حلب", "Place")]
     save_crf(recogniser, tmp_path / "ner-ar")
     assert is_crf(tmp_path / "ner-ar")
-    assert predict_crf(load_crf(tmp_path / "ner-ar"), text) == found
+    loaded = load_crf(tmp_path / "ner-ar")
+    assert loaded.gazetteer.types == recogniser.gazetteer.types and loaded.gazetteer.types["حلب"] == "Place"
+    assert loaded.gazetteer.places == recogniser.gazetteer.places and loaded.gazetteer.places["حلب"] == "S-Place"
+    assert predict_crf(loaded, text) == found
