@@ -165,6 +165,42 @@ def test_what_a_killed_save_left_beside_the_model_is_removed_by_the_next(tiny_mo
     assert sorted(p.name for p in tmp_path.iterdir()) == [".other-new-x", "m"]
 
 
+def test_where_folders_cannot_be_swapped_two_renames_replace_the_model_or_put_the_old_one_back(
+        tiny_model: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    import kg.drafting.model as model_module
+    from kg.drafting.model import REPORT, load_model, save_model
+
+    model = load_model(tiny_model)
+    for lang in model.languages:
+        model.recogniser(lang)
+    folder = tmp_path / "m"
+    folder.mkdir()
+    (folder / REPORT).write_text("{}", encoding="utf-8")
+    (folder / "older.txt").write_text("the older model", encoding="utf-8")
+    monkeypatch.setattr(model_module, "exchange", lambda a, b: False)  # a system without renameat2
+    save_model(model, folder)
+    assert not (folder / "older.txt").exists() and (folder / "ner-ar" / "crf.model").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m"]
+
+    # the second rename fails (the new folder vanished, a full disk, a signal): the model is the older one
+    (folder / "older.txt").write_text("the older model", encoding="utf-8")
+    renames: list[Path] = []
+    real_rename = Path.rename
+
+    def failing_second_rename(self: Path, target: Path) -> Path:
+        renames.append(self)
+        if len(renames) == 2:
+            raise OSError(28, "No space left on device")
+        return real_rename(self, target)
+
+    monkeypatch.setattr(Path, "rename", failing_second_rename)
+    with pytest.raises(OSError):
+        save_model(model, folder)
+    assert len(renames) == 3  # out of the way, (the new one in: failed), and back
+    assert (folder / "older.txt").read_text(encoding="utf-8") == "the older model"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m"]
+
+
 def test_the_model_folder_is_swapped_in_one_step():
     """Readers never find the folder missing: the new folder and the old one trade places atomically."""
     import os
