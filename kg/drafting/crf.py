@@ -16,13 +16,13 @@ has met as it will meet them in new text, instead of learning that every known n
 spacy``): without pretrained vectors, which kg never downloads, spaCy's blank pipeline with kg's word
 features reached 0.67 F1 with exact spans for persons, organisations and places together on NewsFANE Gold's
 held-out articles (persons 0.67, organisations 0.39, places 0.79) after 724 s of training; this CRF reaches
-0.748 (persons 0.77, organisations 0.55, places 0.81; 0.82 with overlapping spans) after about 130 s, and
+0.760 (persons 0.79, organisations 0.56, places 0.83; 0.83 with overlapping spans) after about 130 s, and
 ``kg annotate`` drafts 2.3 to 2.8 times as fast (benchmarks/README.md, "Drafting annotations"). It is one
 small binary wheel, deterministic, and its model is three plain files.
 
 Saved, the recogniser is a folder: ``crf.model`` (crfsuite's binary file), ``gazetteer.json`` (the names,
-the word counts) and ``meta.json``. Offsets stay those of the text: words are found by a regular expression
-inside each sentence (:func:`kg.drafting.rules.sentences`).
+the word counts, the words' types and places in names) and ``meta.json``. Offsets stay those of the text:
+words are found by a regular expression inside each sentence (:func:`kg.drafting.rules.sentences`).
 """
 
 from __future__ import annotations

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+
+import pytest
 
 from kg.drafting.crf import (
     Gazetteer,
@@ -69,3 +72,28 @@ def test_a_trained_crf_finds_names_and_survives_saving(tmp_path: Path):
     assert loaded.gazetteer.types == recogniser.gazetteer.types and loaded.gazetteer.types["حلب"] == "Place"
     assert loaded.gazetteer.places == recogniser.gazetteer.places and loaded.gazetteer.places["حلب"] == "S-Place"
     assert predict_crf(loaded, text) == found
+
+
+def test_a_model_trained_before_words_had_types_and_places_loads_and_tags_as_it_did(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    import kg.drafting.crf as crf
+
+    features = crf.sentence_features
+
+    def older_features(tokens: list[str], gazetteer: Gazetteer) -> list[list[str]]:
+        return [[f for f in fs if f.split("=")[0].lstrip("-1") not in ("wt", "wp")] for fs in features(tokens, gazetteer)]
+
+    samples = [("زار محمد بيروت امس.", [(4, 8, "Person"), (9, 14, "Place")]),
+               ("قال علي ان دمشق بعيدة.", [(4, 7, "Person"), (11, 15, "Place")])] * 8
+    text = "زار علي دمشق امس. قال محمد ان بيروت بعيدة"
+    monkeypatch.setattr(crf, "sentence_features", older_features)
+    older = train_crf(samples, iterations=60)
+    tagged = predict_crf(older, text)
+    save_crf(older, tmp_path / "ner-ar")
+    gazetteer = tmp_path / "ner-ar" / "gazetteer.json"
+    kept = {k: v for k, v in json.loads(gazetteer.read_text(encoding="utf-8")).items() if k in ("names", "counts")}
+    gazetteer.write_text(json.dumps(kept, ensure_ascii=False), encoding="utf-8")
+    monkeypatch.undo()
+    loaded = load_crf(tmp_path / "ner-ar")
+    assert loaded.gazetteer.types == {} and loaded.gazetteer.places == {}
+    assert len(tagged) == 4 and predict_crf(loaded, text) == tagged
