@@ -47,12 +47,19 @@ def test_incremental_builds_keep_the_summary_equal_to_a_full_one(tmp_path: Path)
         text = a1.read_text(encoding="utf-8")
         assert "{type: commands" in text
         a1.write_text(text.replace("{type: commands", "{type: commands, negated: true", 1), encoding="utf-8")
+        # the same assertion now of another relation, one that a1 reports too (its IRI is the article's and
+        # the evidence's)
+        a2 = corpus / "articles" / "a2.yaml"
+        text = a2.read_text(encoding="utf-8")
+        assert "{type: hostileTo, subject: bdb, object: lna" in text
+        a2.write_text(text.replace("{type: hostileTo, subject: bdb, object: lna",
+                                   "{type: hostileTo, subject: lna, object: bdb", 1), encoding="utf-8")
         a3 = corpus / "articles" / "a3.yaml"
         a3.write_text(a3.read_text(encoding="utf-8").replace("2017-03-05", "2017-03-06"), encoding="utf-8")
         (corpus / "articles" / "a4.yaml").unlink()
         (corpus / "articles" / "a4.txt").unlink()
         report = build([corpus], store=store)
-        assert report.ok and (report.mapped, report.removed) == (2, 1)
+        assert report.ok and (report.mapped, report.removed) == (3, 1)
         incremental = summary(store)
     fresh = GraphStore()
     assert build([corpus], store=fresh).ok
@@ -93,3 +100,22 @@ def test_keys_find_the_relations_of_an_actor():
     found = store.select(f'SELECT ?s WHERE {{ ?r kg:key "* {KG}commands {lna}" ; rdf:subject ?s }}').records()
     expected = store.select(f"SELECT DISTINCT ?s WHERE {{ ?s kg:commands <{lna}> }}").records()
     assert found and sorted(r["s"] for r in found) == sorted(r["s"] for r in expected)  # type: ignore[type-var]
+
+
+def test_a_relation_is_summarised_from_the_assertions_given_that_still_report_it():
+    from kg.building.summary import assertions_in_graphs, summarise
+
+    store = GraphStore()
+    assert build([DATA / "multi"], store=store).ok
+    held = assertions_in_graphs(store, [ID_BASE + "article/a1", ID_BASE + "article/a2"])
+    commands = (ID_BASE + "actor/haftar", KG + "commands", ID_BASE + "actor/lna")
+    hostile = next(k for k in held if k[1] == KG + "hostileTo")
+    assert len(held[commands]) == 2
+    # asked for one relation with an assertion of another and one the store does not hold: only the first
+    # relation comes out, from its own two assertions
+    given = {commands: held[commands] | held[hostile] | {ID_BASE + "article/gone#assertion-R1"}}
+    lines = b"".join(summarise(store, ID_BASE, given)).decode("utf-8").splitlines()
+    nodes = {line.split()[0] for line in lines}
+    assert nodes == {f"<{summary_node(*commands, ID_BASE)}>"}
+    assert sum(f"<{KG}assertion>" in line for line in lines) == 2
+    assert any(f'<{KG}articleCount> "2"' in line for line in lines)

@@ -34,7 +34,16 @@ from kg.building.counting import Tally, full_counts, public, read_counts, write_
 from kg.building.executors import Executor, Processes, Serial
 from kg.building.fingerprint import Stamps, code_fingerprint, content_hash
 from kg.building.stats import store_stats
-from kg.building.summary import RECOMPUTE_ABOVE, Key, drop_nodes, keys_in_graphs, summarise, summary_graph
+from kg.building.summary import (
+    RECOMPUTE_ABOVE,
+    Key,
+    assertions_in_graphs,
+    drop_nodes,
+    keys_in_graphs,
+    linked_assertions,
+    summarise,
+    summary_graph,
+)
 from kg.errors import KGError
 from kg.mapping.identity import aliases_digest, holds_words
 from kg.model import Problem
@@ -327,8 +336,10 @@ def _update_summary(shadow: Shadow, base: str, full: bool, changed: set[Key], ma
     None when it was all rewritten). ``tally`` is told the nodes before they are rewritten. A full build
     that gathered its summary while loading (``collector``) writes that, without a pass over the store."""
     graph = summary_graph(base)
+    fresh: dict[Key, set[str]] = {}
     if not full:
-        changed |= keys_in_graphs(shadow.view, mapped)
+        fresh = assertions_in_graphs(shadow.view, mapped)
+        changed |= fresh.keys()
         if len(changed) > RECOMPUTE_ABOVE:
             full = True
     if collector is not None:
@@ -340,9 +351,14 @@ def _update_summary(shadow: Shadow, base: str, full: bool, changed: set[Key], ma
         return None
     if tally is not None:
         tally.summary_changing(changed, base)
+    # each changed relation's assertions: those its node linked (still in the store unless their article
+    # was dropped) and those of the articles just mapped
+    members = linked_assertions(shadow.view, changed, base)
+    for key, found in fresh.items():
+        members[key] |= found
     for update in drop_nodes(changed, base):
         shadow.update(update)
-    shadow.bulk_load(summarise(shadow.view, base, changed))
+    shadow.bulk_load(summarise(shadow.view, base, members))
     return changed
 
 
