@@ -207,13 +207,18 @@ def test_parallel_build_equals_serial_build():
     assert quads(serial) == quads(parallel)
 
 
-def test_a_change_of_one_batch_is_mapped_without_starting_workers(monkeypatch: pytest.MonkeyPatch):
+def test_a_change_of_one_batch_is_mapped_without_starting_workers(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
     import kg.building.build as building
 
     asked: list[int] = []
     real = building.executor_for
     monkeypatch.setattr(building, "executor_for", lambda workers=1, dask=None: asked.append(workers) or real(workers))
     assert build([DATA / "multi"], store=GraphStore(), workers=2).ok
+    assert asked == [1]
+    # and so does `kg build --workers 2` (one edited article in a large corpus: no worker processes started)
+    asked.clear()
+    result = runner.invoke(app, ["build", str(DATA / "multi"), "--store", str(tmp_path / "store"), "--workers", "2"])
+    assert result.exit_code == 0, result.output
     assert asked == [1]
 
 

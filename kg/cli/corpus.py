@@ -90,9 +90,10 @@ def _build_into(target: GraphStore, corpus: list[Path], *, out: Path | None, wor
             typer.echo(f"{name} …", err=True)
 
     try:
-        executor = executor_for(workers, dask)
+        # local workers are left to the build, which maps a change of one batch in this process
+        executor = executor_for(workers, dask) if dask is not None else None
         try:
-            built = run_build(corpus, store=target, out=out, executor=executor, force=force,
+            built = run_build(corpus, store=target, out=out, workers=workers, executor=executor, force=force,
                               allow_empty=allow_empty, progress=progress, skip_invalid=skip_invalid,
                               stage=stage)
         finally:
