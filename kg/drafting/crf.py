@@ -91,17 +91,16 @@ class Gazetteer:
         in_types: dict[str, dict[str, int]] = {}
         in_places: dict[str, dict[str, int]] = {}
         for text, spans in samples:
-            for a, b in words(text):
+            ws = words(text)
+            # the types and places are those of the labels the CRF learns (bioes)
+            for (a, b), label in zip(ws, bioes(ws, spans), strict=True):
                 k = key(text[a:b])
                 c = seen.setdefault(k, [0, 0])
                 c[0] += 1
-                inside = next(((s, e, t) for s, e, t in spans if s < b and a < e), None)
-                if inside is not None:
-                    s, e, t = inside
-                    c[1] += 1
-                    _count(in_types, k, t)
-                    _count(in_places, k, ("S" if s >= a and e <= b else "B" if s >= a else "E" if e <= b else "I")
-                           + "-" + t)
+                c[1] += any(s < b and a < e for s, e, _t in spans)
+                if label != "O":
+                    _count(in_types, k, label[2:])
+                    _count(in_places, k, label)
             for s, e, t in spans:
                 k = " ".join(key(text[a:b]) for a, b in words(text[s:e]))
                 if k and len(k.split()) <= MAX_NAME:
@@ -194,6 +193,7 @@ def sentence_features(tokens: Sequence[str], gazetteer: Gazetteer) -> list[list[
     gaz = gazetteer.marks([o["s"] for o in own])
     rarity = [gazetteer.rarity(o["s"]) for o in own]
     word_type = [gazetteer.word_type(o["s"]) for o in own]
+    word_place = [gazetteer.word_place(o["s"]) for o in own]
     n = len(tokens)
     out: list[list[str]] = []
     for i in range(n):
@@ -203,7 +203,7 @@ def sentence_features(tokens: Sequence[str], gazetteer: Gazetteer) -> list[list[
             f.append("gt=" + gaz[i][2:])
         f += rarity[i]
         f.append("wt=" + word_type[i])
-        f.append("wp=" + gazetteer.word_place(own[i]["s"]))
+        f.append("wp=" + word_place[i])
         for d in (-1, 1):
             if 0 <= i + d < n:
                 f += [f"{d}{x}" for x in rarity[i + d]]
@@ -340,9 +340,9 @@ def load_crf(folder: Path) -> Recogniser:
     """Open a recogniser folder written by :func:`train_crf`."""
     gaz = json.loads((folder / GAZETTEER_FILE).read_text(encoding="utf-8"))
     meta = json.loads((folder / META_FILE).read_text(encoding="utf-8"))
-    return Recogniser((folder / MODEL_FILE).read_bytes(), Gazetteer(gaz["names"], gaz["counts"],
-                                                                                gaz.get("types", {}),
-                                                                                gaz.get("places", {})), meta)
+    # a folder saved before words had types and places has neither: its CRF never learnt them
+    gazetteer = Gazetteer(gaz["names"], gaz["counts"], gaz.get("types", {}), gaz.get("places", {}))
+    return Recogniser((folder / MODEL_FILE).read_bytes(), gazetteer, meta)
 
 
 def predict_crf(recogniser: Recogniser, text: str, *, propagate: bool = True) -> list[Span3]:
