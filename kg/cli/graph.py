@@ -119,11 +119,21 @@ def serve(
     queue: Annotated[int, typer.Option(help="Requests that may wait for a turn; past that: 503.", min=0)] = 64,
     max_body: Annotated[int, typer.Option(help="Largest request body accepted, in bytes (413 past it).",
                                           min=1)] = 1_000_000,
+    keep_answers: Annotated[int, typer.Option(help="Memory for the saved questions' answers, in MB: each is "
+                                              "computed once and then sent as kept (0: keep none; a server "
+                                              "with --allow-update keeps none).", min=0)] = 256,
+    prepare: Annotated[bool, typer.Option("--prepare/--no-prepare", help="At start, compute in the background "
+                                          "the answers of the saved questions asked without parameters (on a "
+                                          "large store, tables that take longer than --timeout).")] = True,
+    prepare_timeout: Annotated[float, typer.Option(help="Seconds each prepared answer may take.",
+                                                   min=1)] = 600,
     store: StoreOption = None,
 ) -> None:
     """Serve the store as a SPARQL 1.1 endpoint: /query (JSON, XML, CSV, TSV by Accept), /questions, a query page at /.
 
     Example: kg serve --port 7878   (then: kg query --endpoint http://127.0.0.1:7878/query commanders -p group=LNA)
+
+    Example: kg serve --host 0.0.0.0 --allowed-host kg.lab.example --timeout 10 --keep-answers 1024
     """
     from kg.sparql.serve import serve as run_serve
     from kg.sparql.store import default_store_path
@@ -131,7 +141,8 @@ def serve(
     run_serve(store or default_store_path(), host=host, port=port, allow_update=allow_update,
               allow_federation=allow_federation, timeout=timeout, max_results=max_results,
               allowed_hosts=allowed_host or (), cors=cors or (), concurrency=concurrency, queue=queue,
-              max_body=max_body, echo=lambda line: typer.echo(line, err=True))
+              max_body=max_body, keep_answers=keep_answers, prepare=prepare, prepare_timeout=prepare_timeout,
+              echo=lambda line: typer.echo(line, err=True))
 
 
 @app.command()

@@ -16,7 +16,8 @@ what the front forwards. Per request the front
 
 Every refusal is a SPARQL-protocol status with a one-line ``text/plain`` message. The saved questions are
 served too: ``GET /questions`` lists them (JSON), ``GET /questions/NAME?param=value`` runs one with its
-parameters bound exactly as ``kg query NAME --param`` binds them. ``GET /`` is a small query page (no
+parameters bound exactly as ``kg query NAME --param`` binds them; a read-only server keeps their
+answers (:mod:`kg.sparql.answers`: computed once, sent again with the header ``X-KG-Answer: kept``). ``GET /`` is a small query page (no
 external scripts). Cross-origin requests are answered only for the origins given with ``cors``.
 
 Slow clients: uvicorn closes idle keep-alive connections, and :func:`kg.sparql.serve.header_timeout_protocol`
@@ -42,6 +43,7 @@ from typing import Any, cast
 import pyoxigraph as ox
 
 from kg.errors import KGError
+from kg.sparql.answers import Answers, answer_key
 from kg.sparql.text import declare_prefixes, federation, syntax_error
 
 log = logging.getLogger("kg.serve")
@@ -129,8 +131,8 @@ class _Refusal(Exception):
         self.headers = headers or {}
 
 
-def make_app(config: FrontConfig) -> Callable[..., Awaitable[None]]:
-    """The ASGI application of the front."""
+def make_app(config: FrontConfig, answers: Answers | None = None) -> Callable[..., Awaitable[None]]:
+    """The ASGI application of the front; the saved questions' answers are kept in ``answers`` if given."""
     import anyio.to_thread
     import httpx
     from starlette.applications import Starlette
@@ -301,15 +303,36 @@ def make_app(config: FrontConfig) -> Callable[..., Awaitable[None]]:
         fmt = params.pop("format", None) or _format_from_accept(request.headers.get("accept", ""))
         if fmt not in ANSWER_TYPES:
             raise _Refusal(400, f"unknown format {fmt!r}: use one of {', '.join(ANSWER_TYPES)}")
-        await turn()
+        key = answer_key(name, params, fmt)
+        if answers is not None and (data := await kept_answer(key)) is not None:
+            return Response(data, media_type=ANSWER_TYPES[fmt], headers={"X-KG-Answer": "kept"})
+        data = None
         try:
-            result = await anyio.to_thread.run_sync(_ask_saved, config.upstream, name, params,
-                                                    config.timeout + GRACE, config.time_limit)
+            await turn()
+            try:
+                result = await anyio.to_thread.run_sync(_ask_saved, config.upstream, name, params,
+                                                        config.timeout + GRACE, config.time_limit)
+            finally:
+                gate.release()
+            if config.max_results and len(result) > config.max_results:
+                raise _Refusal(413, f"the answer has more than {config.max_results} results, this server's limit")
+            data = result.format(fmt).encode("utf-8")
         finally:
-            gate.release()
-        if config.max_results and len(result) > config.max_results:
-            raise _Refusal(413, f"the answer has more than {config.max_results} results, this server's limit")
-        return Response(result.format(fmt), media_type=ANSWER_TYPES[fmt])
+            if answers is not None:
+                answers.keep(key, data)
+        return Response(data, media_type=ANSWER_TYPES[fmt])
+
+    async def kept_answer(key: Any) -> bytes | None:
+        """The kept answer, waiting for a computation of it under way; ``None``: the caller computes it."""
+        assert answers is not None
+        deadline = asyncio.get_running_loop().time() + config.timeout
+        while not isinstance(claimed := answers.claim(key), bytes | None):
+            if asyncio.get_running_loop().time() > deadline:
+                raise _Refusal(503, f"this answer is still being computed after {config.timeout:g} s (large "
+                               "answers are prepared when the server starts): try again shortly",
+                               {"Retry-After": "10"})
+            await asyncio.sleep(0.05)
+        return claimed
 
     async def page(request: Request) -> Response:
         return HTMLResponse(query_page())

@@ -10,6 +10,8 @@ Clients talk to the front (:mod:`kg.sparql.front`: starlette, run by uvicorn in 
 process), which checks ``Host``, bounds request sizes, time and concurrency, refuses updates and
 federation unless allowed, declares kg's prefixes, refuses over-large answers (``413``), turns a
 stopped query into ``504``, serves the saved questions at ``/questions`` and a query page at ``/``.
+A read-only server keeps the saved questions' answers and prepares the large ones at start
+(:mod:`kg.sparql.answers`).
 
 Oxigraph checks its deadline inside most operators, not all: a four-way cross product under ``COUNT``
 runs on past it. The front then answers ``504`` :data:`~kg.sparql.front.GRACE` seconds after the
@@ -42,6 +44,8 @@ from types import FrameType
 from typing import Any
 
 from kg.errors import StoreError
+from kg.sparql.answers import Answers
+from kg.sparql.answers import prepare as prepare_answers
 from kg.sparql.front import FrontConfig, make_app
 
 
@@ -77,7 +81,8 @@ class SparqlServer:
                  allow_federation: bool = False, timeout: float = 30, max_results: int = 100_000,
                  allowed_hosts: Iterable[str] = (), cors: Iterable[str] = (), concurrency: int = 4,
                  queue: int = 64, max_body: int = 1_000_000, body_timeout: float = 10,
-                 header_timeout: float = 10) -> None:
+                 header_timeout: float = 10, keep_answers: int = 256, prepare: bool = True,
+                 prepare_timeout: float = 600) -> None:
         self.store = store
         self.host = host
         self.port = port
@@ -88,6 +93,11 @@ class SparqlServer:
             timeout=timeout, bind_host=host, allowed_hosts=tuple(allowed_hosts), cors=tuple(cors),
             concurrency=concurrency, queue=queue, max_body=max_body, body_timeout=body_timeout,
             header_timeout=header_timeout)
+        #: The saved questions' answers kept (``keep_answers`` MB; none for a server that takes updates).
+        self.answers = Answers(keep_answers * 1_000_000) if keep_answers > 0 and not allow_update else None
+        self.prepare = prepare
+        self.prepare_timeout = prepare_timeout
+        self._stop_preparing = threading.Event()
         self.child: subprocess.Popen[bytes] | None = None
         self.front: object | None = None
         self._front_thread: threading.Thread | None = None
@@ -120,8 +130,9 @@ class SparqlServer:
             raise StoreError(f"cannot listen on {self.host}:{self.port}: {exc.strerror or exc}",
                              hint="choose another --port") from None
         inner_port = free_port()
+        location = store_location(self.store)
         command = [find_oxigraph(), "serve" if self.allow_update else "serve-read-only",
-                   "--location", str(store_location(self.store)), "--bind", f"127.0.0.1:{inner_port}",
+                   "--location", str(location), "--bind", f"127.0.0.1:{inner_port}",
                    "--union-default-graph", "--timeout-s", str(max(1, math.ceil(self.timeout)))]
         self.child = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=self._log, stderr=self._log,
                                       start_new_session=True)
@@ -133,12 +144,20 @@ class SparqlServer:
             listener.close()
             self.stop()
             raise
+        if self.answers is not None:
+            if self.prepare:
+                threading.Thread(target=prepare_answers, args=(self.answers, location), daemon=True,
+                                 name="kg-serve-prepare",
+                                 kwargs={"timeout": self.prepare_timeout, "max_rows": self.config.max_results,
+                                         "stop": self._stop_preparing}).start()
+            else:
+                self.answers.prepared.set()
 
     def _start_front(self, listener: socket.socket, inner: str, within: float) -> None:
         import uvicorn
 
         config = dataclasses.replace(self.config, upstream=inner)
-        app = make_app(config)
+        app = make_app(config, self.answers)
         uv = uvicorn.Config(
             app, log_config=None, log_level="warning", access_log=False, lifespan="on",
             http=header_timeout_protocol(config.header_timeout), ws="none",
@@ -181,6 +200,7 @@ class SparqlServer:
 
     def stop(self, *, grace: float = 60) -> int | None:
         """Stop the front, then SIGTERM Oxigraph and wait for it (SIGKILL after ``grace`` seconds)."""
+        self._stop_preparing.set()
         if self.front is not None:
             self.front.should_exit = True  # type: ignore[attr-defined]
             if self._front_thread is not None:
@@ -231,6 +251,8 @@ def serve(store: Path, *, echo: Callable[[str], None] = print, **options: Any) -
         echo(f"SPARQL endpoint {server.url} ({mode}, {config.timeout:g} s per query{limit}, "
              f"{config.concurrency} at once); query page {server.base}/, saved questions {server.base}/questions. "
              "Ctrl-C stops.")
+        if server.answers is not None and server.prepare:
+            threading.Thread(target=_report_prepared, args=(server, echo), daemon=True).start()
         while not stop.wait(0.5):
             if not server.running():
                 raise StoreError(f"the oxigraph server stopped: {server.output() or 'no message'}")
@@ -241,6 +263,14 @@ def serve(store: Path, *, echo: Callable[[str], None] = print, **options: Any) -
         signal.signal(signal.SIGTERM, previous)
     how = "cleanly" if code in (0, -signal.SIGTERM) else f"with status {code}"
     echo(f"stopped {how}; the store at {store} is closed")
+
+
+def _report_prepared(server: SparqlServer, echo: Callable[[str], None]) -> None:
+    begin = time.monotonic()
+    assert server.answers is not None
+    server.answers.prepared.wait()
+    done = "; ".join(f"{name} {how}" for name, how in server.answers.preparation.items()) or "none"
+    echo(f"answers prepared in {time.monotonic() - begin:.0f} s: {done}")
 
 
 def _log_to_stderr() -> None:

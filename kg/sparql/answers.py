@@ -1,0 +1,146 @@
+"""Answers kept by ``kg serve``: each saved question's answer computed once for the store it serves.
+
+A store generation does not change once a build has made it live (the next build writes another one, see
+:mod:`kg.sparql.generations`), and a read-only server keeps serving the generation it opened. So an answer
+computed once is the answer for as long as the server runs. :class:`Answers` keeps the formatted answers
+(the bytes sent), keyed by question, parameters and format, up to a byte budget; the answers asked least
+recently are dropped first. While one request computes an answer, the others asking for it wait for that
+computation instead of starting their own.
+
+At start the server also *prepares* the answers of the saved questions asked without parameters (every
+conflicting claim, every corroborated relation, every support shared, the whole timeline): on a large store
+these are the tables of tens of thousands of rows that take longer than the time limit. They are computed
+one at a time on the store itself, in a child process (:meth:`kg.sparql.store.GraphStore.query` with a
+deadline), so the engine's places stay free for the users' queries. A server that accepts updates keeps no
+answers.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Iterable
+from pathlib import Path
+
+log = logging.getLogger("kg.serve")
+
+#: A kept answer's key: the question's name, its parameters as given (sorted), the format.
+Key = tuple[str, tuple[tuple[str, str], ...], str]
+
+
+def answer_key(name: str, params: dict[str, str], fmt: str) -> Key:
+    """The key of an answer.
+
+    >>> answer_key("commanders", {"group": "LNA"}, "json")
+    ('commanders', (('group', 'LNA'),), 'json')
+    """
+    return name, tuple(sorted(params.items())), fmt
+
+
+class Answers:
+    """Formatted answers kept in memory up to ``budget`` bytes, with one computation per answer at a time.
+
+    >>> kept = Answers(budget=10)
+    >>> kept.claim(("q", (), "json")) is None        # nobody computes it: the caller does, then keeps it
+    True
+    >>> kept.keep(("q", (), "json"), b"12345678")
+    >>> kept.claim(("q", (), "json"))
+    b'12345678'
+    >>> kept.keep(("r", (), "json"), b"abcdef")     # over the budget: the older answer goes
+    >>> kept.claim(("q", (), "json")) is None, kept.size
+    (True, 6)
+    """
+
+    def __init__(self, budget: int) -> None:
+        self.budget = budget
+        self.size = 0
+        self._kept: OrderedDict[Key, bytes] = OrderedDict()
+        self._pending: dict[Key, threading.Event] = {}
+        self._lock = threading.Lock()
+        #: Set when the answers to prepare at start have all been computed (or given up).
+        self.prepared = threading.Event()
+        #: What preparing found: question name → rows kept, or why it was not.
+        self.preparation: dict[str, str] = {}
+
+    def claim(self, key: Key) -> bytes | threading.Event | None:
+        """The kept answer; or, while another caller computes it, the event set when that one is done; or
+        ``None``: nobody has it, and the caller computes it and then calls :meth:`keep` (also on failure,
+        with ``None``)."""
+        with self._lock:
+            if key in self._kept:
+                self._kept.move_to_end(key)
+                return self._kept[key]
+            if key in self._pending:
+                return self._pending[key]
+            self._pending[key] = threading.Event()
+            return None
+
+    def keep(self, key: Key, data: bytes | None) -> None:
+        """Keep ``data`` as the answer to ``key`` (``None``: the computation failed, keep nothing) and wake
+        those waiting for it. An answer larger than the whole budget is passed on but not kept."""
+        with self._lock:
+            if data is not None and len(data) <= self.budget and key not in self._kept:
+                self._kept[key] = data
+                self.size += len(data)
+                while self.size > self.budget:
+                    _, dropped = self._kept.popitem(last=False)
+                    self.size -= len(dropped)
+            event = self._pending.pop(key, None)
+        if event is not None:
+            event.set()
+
+    def kept(self, key: Key) -> bytes | None:
+        with self._lock:
+            return self._kept.get(key)
+
+    def __len__(self) -> int:
+        return len(self._kept)
+
+
+def without_parameters() -> list[str]:
+    """The saved questions that can be asked with no parameter (each parameter optional)."""
+    from kg.sparql.query import saved_queries
+
+    return [name for name, saved in saved_queries().items() if not any(p.required for p in saved.params)]
+
+
+def prepare(answers: Answers, location: Path, *, names: Iterable[str] | None = None, timeout: float = 600,
+            max_rows: int = 0, fmt: str = "json", stop: threading.Event | None = None) -> None:
+    """Compute the answers of ``names`` (default: :func:`without_parameters`) on the store database at
+    ``location``, one at a time, each within ``timeout`` seconds, and keep them in ``answers`` under the
+    key of the question asked with no parameter; not one of more than ``max_rows`` rows (if given: the
+    server refuses those). Sets ``answers.prepared`` when done; ``stop`` ends it between two questions."""
+    from kg.errors import KGError
+    from kg.sparql.query import run_query
+    from kg.sparql.store import GraphStore
+
+    try:
+        with GraphStore(location, read_only=True) as store:
+            for name in names if names is not None else without_parameters():
+                if stop is not None and stop.is_set():
+                    break
+                key = answer_key(name, {}, fmt)
+                claimed = answers.claim(key)
+                if claimed is not None:  # kept already, or a request is computing it
+                    continue
+                begin = time.perf_counter()
+                data = None
+                try:
+                    result = run_query(store, name, timeout=timeout)
+                    took = f"{len(result)} rows in {time.perf_counter() - begin:.1f} s"
+                    if max_rows and len(result) > max_rows:
+                        answers.preparation[name] = f"not kept: {took}, over the limit of {max_rows} results"
+                    else:
+                        data = result.format(fmt).encode("utf-8")
+                        answers.preparation[name] = took
+                except KGError as exc:
+                    answers.preparation[name] = f"not prepared: {exc}"
+                    log.warning("the answer to %s was not prepared: %s", name, exc)
+                finally:
+                    answers.keep(key, data)
+    except KGError as exc:
+        log.warning("no answers prepared: %s", exc)
+    finally:
+        answers.prepared.set()

@@ -1,0 +1,136 @@
+"""kg serve keeps the saved questions' answers: computed once, prepared at start, one computation at a time."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from kg.cli import app
+from kg.sparql.answers import Answers, answer_key, without_parameters
+from kg.sparql.query import run_query
+from kg.sparql.serve import SparqlServer, free_port
+
+runner = CliRunner()
+KEPT = "x-kg-answer"
+
+
+def request(url: str) -> tuple[int, dict[str, str], bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=60) as resp:
+            return resp.status, {k.lower(): v for k, v in resp.headers.items()}, resp.read()
+    except urllib.error.HTTPError as exc:
+        with exc:
+            return exc.code, {k.lower(): v for k, v in exc.headers.items()}, exc.read()
+
+
+def test_the_questions_without_parameters_are_the_large_tables():
+    assert set(without_parameters()) == {"conflicting-claims", "corroborated", "shared-backers", "timeline"}
+
+
+def test_answers_are_dropped_oldest_first_past_the_budget_and_too_large_ones_are_not_kept():
+    kept = Answers(budget=12)
+    for name, data in (("a", b"1234"), ("b", b"5678"), ("c", b"xyz")):
+        assert kept.claim(answer_key(name, {}, "json")) is None
+        kept.keep(answer_key(name, {}, "json"), data)
+    assert kept.claim(answer_key("a", {}, "json")) == b"1234"  # asked again: now the most recent
+    assert kept.claim(answer_key("d", {}, "json")) is None
+    kept.keep(answer_key("d", {}, "json"), b"12")  # 4 + 4 + 3 + 2 > 12: b (least recently asked) goes
+    assert kept.kept(answer_key("b", {}, "json")) is None and kept.size == 9 and len(kept) == 3
+    assert kept.claim(answer_key("e", {}, "json")) is None
+    kept.keep(answer_key("e", {}, "json"), b"x" * 13)
+    assert kept.kept(answer_key("e", {}, "json")) is None and kept.size == 9
+
+
+def test_one_computation_at_a_time_and_a_failed_one_hands_over():
+    kept = Answers(budget=100)
+    key = answer_key("q", {"group": "LNA"}, "csv")
+    assert kept.claim(key) is None
+    waiting = kept.claim(key)
+    assert isinstance(waiting, threading.Event) and not waiting.is_set()
+    kept.keep(key, None)  # the computation failed: the waiters are woken, the next caller computes
+    assert waiting.is_set() and kept.claim(key) is None
+    kept.keep(key, b"answer")
+    assert kept.claim(key) == b"answer"
+
+
+def test_the_server_prepares_the_large_answers_and_keeps_every_answer(store_copy: Path, seed_store):
+    with SparqlServer(store_copy, port=free_port(), timeout=5) as server:
+        assert server.answers is not None and server.answers.prepared.wait(60)
+        assert set(server.answers.preparation) == set(without_parameters())
+        assert all(" rows in " in how for how in server.answers.preparation.values())
+        for name in without_parameters():
+            status, headers, body = request(f"{server.base}/questions/{name}")
+            assert status == 200 and headers.get(KEPT) == "kept", name
+            assert body == run_query(seed_store, name).format("json").encode("utf-8"), name
+        url = f"{server.base}/questions/commanders?" + urllib.parse.urlencode({"group": "BDB", "format": "csv"})
+        first = request(url)
+        again = request(url)
+        assert first[0] == again[0] == 200 and KEPT not in first[1] and again[1].get(KEPT) == "kept"
+        assert first[2] == again[2] and "مصطفى الشركسي" in again[2].decode("utf-8")
+        status, headers, _ = request(f"{server.base}/questions/commanders?group=no-such-actor")
+        assert status == 400 and KEPT not in headers  # a mistake is not kept: it is asked again
+        assert request(f"{server.base}/questions/commanders?group=no-such-actor")[0] == 400
+
+
+def test_a_request_waits_for_the_computation_under_way(store_copy: Path):
+    with SparqlServer(store_copy, port=free_port(), timeout=2, prepare=False) as server:
+        assert server.answers is not None and server.answers.prepared.is_set()
+        key = answer_key("commanders", {"group": "BDB"}, "json")
+        assert server.answers.claim(key) is None  # as if another request were computing it
+        box: list[tuple[int, dict[str, str], bytes]] = []
+        asker = threading.Thread(target=lambda: box.append(request(f"{server.base}/questions/commanders?group=BDB")))
+        asker.start()
+        time.sleep(0.5)
+        assert not box  # still waiting: it did not start a computation of its own
+        server.answers.keep(key, b'{"computed": "elsewhere"}')
+        asker.join(10)
+        assert box[0][0] == 200 and box[0][1].get(KEPT) == "kept" and box[0][2] == b'{"computed": "elsewhere"}'
+        other = answer_key("allies", {"group": "BDB"}, "json")
+        assert server.answers.claim(other) is None  # never finished: after the time limit, 503
+        status, headers, body = request(f"{server.base}/questions/allies?group=BDB")
+        assert status == 503 and headers.get("retry-after") and body.count(b"\n") == 1
+
+
+def test_answers_over_the_result_limit_are_not_kept(store_copy: Path):
+    with SparqlServer(store_copy, port=free_port(), timeout=5, max_results=3) as server:
+        assert server.answers is not None and server.answers.prepared.wait(60)
+        assert "over the limit of 3 results" in server.answers.preparation["timeline"]
+        status, headers, body = request(f"{server.base}/questions/timeline")
+        assert status == 413 and KEPT not in headers and b"limit" in body
+
+
+def test_a_server_that_takes_updates_keeps_no_answers(store_copy: Path):
+    with SparqlServer(store_copy, port=free_port(), timeout=5, allow_update=True) as server:
+        assert server.answers is None
+        url = f"{server.base}/questions/commanders?group=BDB"
+        assert request(url)[0] == 200 and KEPT not in request(url)[1]
+
+
+def test_a_prepared_answer_past_its_own_time_limit_is_reported_and_asked_as_usual(store_copy: Path):
+    with SparqlServer(store_copy, port=free_port(), timeout=5, prepare_timeout=0.0001) as server:
+        assert server.answers is not None and server.answers.prepared.wait(60)
+        assert all(how.startswith("not prepared") for how in server.answers.preparation.values())
+        status, headers, body = request(f"{server.base}/questions/corroborated")
+        assert status == 200 and KEPT not in headers and json.loads(body)["results"]["bindings"]
+
+
+def test_kg_serve_help_documents_the_kept_answers():
+    result = runner.invoke(app, ["serve", "--help"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0
+    assert "--keep-answers" in result.output and "--no-prepare" in result.output
+
+
+@pytest.mark.parametrize("budget", [0])
+def test_no_budget_keeps_nothing(store_copy: Path, budget: int):
+    with SparqlServer(store_copy, port=free_port(), timeout=5, keep_answers=budget) as server:
+        assert server.answers is None
+        url = f"{server.base}/questions/corroborated"
+        assert request(url)[0] == 200 and KEPT not in request(url)[1]
