@@ -18,7 +18,8 @@ Every refusal is a SPARQL-protocol status with a one-line ``text/plain`` message
 served too: ``GET /questions`` lists them (JSON), ``GET /questions/NAME?param=value`` runs one with its
 parameters bound exactly as ``kg query NAME --param`` binds them; a read-only server keeps their
 answers (:mod:`kg.sparql.answers`: computed once, sent again with the header ``X-KG-Answer: kept``).
-``GET /`` is a small query page (no external scripts). Cross-origin requests are answered only for the origins given with ``cors``.
+``GET /`` is a small query page (no external scripts). Cross-origin requests are answered only for the
+origins given with ``cors``.
 
 Slow clients: uvicorn closes idle keep-alive connections, and :func:`kg.sparql.serve.header_timeout_protocol`
 a connection whose request headers have not arrived within ``header_timeout`` seconds.
