@@ -5,8 +5,11 @@ store, picks parameters from the data (as ``bench_query.py`` does), starts :clas
 on a free loopback port, and runs ``--clients`` clients for ``--seconds`` seconds. Each client keeps one
 HTTP connection and asks the saved questions in turn (each client starting at another one) through
 ``GET /questions/NAME?param=<IRI>``: the path an analyst's script takes, including kg's front (Host check,
-queueing, result limit) and Oxigraph. Reports throughput, p50/p90/p99 latency and errors (by status), overall
-and per question, as a table and (``--json FILE``) as JSON.
+queueing, result limit, kept answers) and Oxigraph. With ``--actors FILE`` (:func:`bench_query.sample_actors`'s
+answer as JSON) each ask of a question with an actor takes the next actor of its sample, so most of them are
+first asks that no kept answer serves. The load starts once the server has prepared its answers (the time that
+took is reported; ``--no-prepare`` skips it). Reports throughput, p50/p90/p99 latency, errors (by status) and
+how many answers were sent as kept, overall and per question, as a table and (``--json FILE``) as JSON.
 
 Usage: ``nice -n 10 python benchmarks/bench_serve.py --articles 2000 --clients 8 --seconds 30``.
 """
@@ -43,21 +46,28 @@ def percentile(values: list[float], q: float) -> float | None:
     return ordered[min(rank, len(ordered)) - 1]
 
 
-def summary(latencies: list[float], statuses: Counter[int], elapsed: float) -> dict[str, object]:
+def summary(latencies: list[float], statuses: Counter[int], elapsed: float, kept: int = 0) -> dict[str, object]:
     ok = [x for x in latencies if x is not None]
     return {
-        "answers": len(ok), "per_s": round(len(ok) / elapsed, 2) if elapsed else None,
+        "answers": len(ok), "kept": kept, "per_s": round(len(ok) / elapsed, 2) if elapsed else None,
         "errors": sum(n for s, n in statuses.items() if s != 200), "statuses": dict(sorted(statuses.items())),
         **{f"p{int(q * 100)}_ms": (round(1000 * v, 1) if (v := percentile(ok, q)) is not None else None)
            for q in (0.5, 0.9, 0.99)},
     }
 
 
-def run_load(port: int, paths: dict[str, str], clients: int, seconds: float, timeout: float) -> dict[str, object]:
-    """``clients`` threads asking ``paths`` (question → URL path) in turn for ``seconds``."""
+def run_load(port: int, paths: dict[str, str | list[str]], clients: int, seconds: float,
+             timeout: float, gzipped: bool = True) -> dict[str, object]:
+    """``clients`` threads asking ``paths`` (question → URL path, or paths asked one after the other) in turn
+    for ``seconds``; accepting gzip-compressed answers (as curl --compressed, requests and browsers do; the
+    body is read, not decompressed) unless not ``gzipped``."""
+    headers = {"Accept": "application/sparql-results+json", **({"Accept-Encoding": "gzip"} if gzipped else {})}
     names = list(paths)
+    turns = {name: [p] if isinstance(p, str) else p for name, p in paths.items()}
+    asked: Counter[str] = Counter()
     latencies: dict[str, list[float]] = defaultdict(list)
     statuses: dict[str, Counter[int]] = defaultdict(Counter)
+    kept: Counter[str] = Counter()
     lock = threading.Lock()
     stop_at = time.perf_counter() + seconds
 
@@ -67,12 +77,17 @@ def run_load(port: int, paths: dict[str, str], clients: int, seconds: float, tim
         while time.perf_counter() < stop_at:
             name = names[n % len(names)]
             n += 1
+            with lock:
+                path = turns[name][asked[name] % len(turns[name])]
+                asked[name] += 1
+            was_kept = False
             begin = time.perf_counter()
             try:
-                conn.request("GET", paths[name], headers={"Accept": "application/sparql-results+json"})
+                conn.request("GET", path, headers=headers)
                 resp = conn.getresponse()
                 resp.read()
                 status = resp.status
+                was_kept = resp.getheader("X-KG-Answer") == "kept"
                 if resp.getheader("Connection", "").lower() == "close":
                     conn.close()
             except OSError:
@@ -82,6 +97,7 @@ def run_load(port: int, paths: dict[str, str], clients: int, seconds: float, tim
             took = time.perf_counter() - begin
             with lock:
                 statuses[name][status] += 1
+                kept[name] += was_kept
                 if status == 200:
                     latencies[name].append(took)
         conn.close()
@@ -99,8 +115,8 @@ def run_load(port: int, paths: dict[str, str], clients: int, seconds: float, tim
         total.update(c)
     return {
         "clients": clients, "seconds": round(elapsed, 1),
-        "overall": summary(every, total, elapsed),
-        "questions": {name: summary(latencies[name], statuses[name], elapsed) for name in names},
+        "overall": summary(every, total, elapsed, sum(kept.values())),
+        "questions": {name: summary(latencies[name], statuses[name], elapsed, kept[name]) for name in names},
     }
 
 
@@ -114,6 +130,17 @@ def question_paths(store_dir: Path, picked: Path | None = None) -> dict[str, str
     asked = questions(params)
     return {name: f"/questions/{name}" + ("?" + urllib.parse.urlencode(given) if given else "")
             for name, given in asked.items()}
+
+
+def actor_paths(paths: dict[str, str], samples: Path) -> dict[str, str | list[str]]:
+    """``paths``, with each question that has a sample of actors in ``samples`` asked for each in turn (the
+    questions asked without parameters stay as they are, as a user asks them)."""
+    drawn = json.loads(samples.read_text(encoding="utf-8"))
+    out: dict[str, str | list[str]] = dict(paths)
+    for name, given in drawn.items():
+        if name in out and "?" in str(out[name]):  # asked with a parameter in the mix
+            out[name] = [f"/questions/{name}?" + urllib.parse.urlencode(g) for g in given]
+    return out
 
 
 def main() -> None:
@@ -131,6 +158,12 @@ def main() -> None:
     ap.add_argument("--json", type=Path, default=None, help="also write the results here")
     ap.add_argument("--params", type=Path, default=None, help="the parameters as bench_query.choose_params "
                     "picks them, from this JSON file (default: pick them now)")
+    ap.add_argument("--actors", type=Path, default=None, help="ask the questions with an actor for each actor "
+                    "of this sample in turn (JSON: bench_query.sample_actors's answer)")
+    ap.add_argument("--max-results", type=int, default=100_000, help="kg serve --max-results")
+    ap.add_argument("--keep-answers", type=int, default=256, help="kg serve --keep-answers (MB; 0: none)")
+    ap.add_argument("--no-prepare", action="store_true", help="kg serve --no-prepare")
+    ap.add_argument("--identity", action="store_true", help="ask for answers without compression")
     ap.add_argument("--trivial", action="store_true", help="also run the same load with ASK {} (the front's "
                     "own cost: Host check, queue, relay)")
     args = ap.parse_args()
@@ -151,10 +184,19 @@ def main() -> None:
     paths = question_paths(store_dir, args.params)
     if args.questions:
         paths = {name: paths[name] for name in args.questions.split(",")}
-    result["paths"] = paths
+    asked = actor_paths(paths, args.actors) if args.actors else dict(paths)
+    result["paths"] = asked
     with SparqlServer(store_dir, port=free_port(), timeout=args.timeout, concurrency=args.concurrency,
-                      queue=max(64, 4 * args.clients)) as server:
-        result["load"] = load = run_load(server.port, paths, args.clients, args.seconds, args.timeout)
+                      queue=max(64, 4 * args.clients), max_results=args.max_results,
+                      keep_answers=args.keep_answers, prepare=not args.no_prepare) as server:
+        begin = time.perf_counter()
+        if server.answers is not None:
+            server.answers.prepared.wait()
+            result["prepared"] = {"seconds": round(time.perf_counter() - begin, 1),
+                                  "answers": dict(server.answers.preparation), "bytes": server.answers.size}
+            print(f"answers prepared in {result['prepared']['seconds']} s: {server.answers.preparation}")
+        result["load"] = load = run_load(server.port, asked, args.clients, args.seconds, args.timeout,
+                                         gzipped=not args.identity)
         if args.trivial:
             result["trivial"] = run_load(server.port, {"ASK {}": "/query?query=ASK%7B%7D"}, args.clients,
                                          args.seconds, args.timeout)
@@ -162,12 +204,13 @@ def main() -> None:
     result["load_average"] = os.getloadavg()
     print(f"{args.articles} articles ({result['corpus']['quads']} quads), {args.clients} clients x "  # type: ignore[index]
           f"{args.seconds:g} s, kg serve --timeout {args.timeout:g} --concurrency {args.concurrency}:")
-    header = f"  {'question':<22}{'answers':>8}{'errors':>8}{'p50 ms':>10}{'p90 ms':>10}{'p99 ms':>10}"
+    header = (f"  {'question':<22}{'answers':>8}{'kept':>6}{'errors':>8}{'p50 ms':>10}{'p90 ms':>10}"
+              f"{'p99 ms':>10}")
     print(header)
     rows = [("all", overall), *load["questions"].items()]  # type: ignore[union-attr]
     for name, s in rows:
-        print(f"  {name:<22}{s['answers']:>8}{s['errors']:>8}{s['p50_ms'] or '-':>10}{s['p90_ms'] or '-':>10}"
-              f"{s['p99_ms'] or '-':>10}")
+        print(f"  {name:<22}{s['answers']:>8}{s['kept']:>6}{s['errors']:>8}{s['p50_ms'] or '-':>10}"
+              f"{s['p90_ms'] or '-':>10}{s['p99_ms'] or '-':>10}")
     print(f"  throughput {overall['per_s']} answers/s; statuses {overall['statuses']}")  # type: ignore[index]
     if "trivial" in result:
         t = result["trivial"]["overall"]  # type: ignore[index]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import threading
 import time
@@ -22,9 +23,9 @@ runner = CliRunner()
 KEPT = "x-kg-answer"
 
 
-def request(url: str) -> tuple[int, dict[str, str], bytes]:
+def request(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
     try:
-        with urllib.request.urlopen(url, timeout=60) as resp:
+        with urllib.request.urlopen(urllib.request.Request(url, headers=headers or {}), timeout=60) as resp:
             return resp.status, {k.lower(): v for k, v in resp.headers.items()}, resp.read()
     except urllib.error.HTTPError as exc:
         with exc:
@@ -70,6 +71,9 @@ def test_the_server_prepares_the_large_answers_and_keeps_every_answer(store_copy
             status, headers, body = request(f"{server.base}/questions/{name}")
             assert status == 200 and headers.get(KEPT) == "kept", name
             assert body == run_query(seed_store, name).format("json").encode("utf-8"), name
+            status, headers, packed = request(f"{server.base}/questions/{name}", {"Accept-Encoding": "gzip, br"})
+            assert status == 200 and headers["content-encoding"] == "gzip" and gzip.decompress(packed) == body
+            assert len(packed) < len(body) and "Accept-Encoding" in headers["vary"]
         url = f"{server.base}/questions/commanders?" + urllib.parse.urlencode({"group": "BDB", "format": "csv"})
         first = request(url)
         again = request(url)
@@ -90,7 +94,7 @@ def test_a_request_waits_for_the_computation_under_way(store_copy: Path):
         asker.start()
         time.sleep(0.5)
         assert not box  # still waiting: it did not start a computation of its own
-        server.answers.keep(key, b'{"computed": "elsewhere"}')
+        server.answers.keep(key, gzip.compress(b'{"computed": "elsewhere"}'))
         asker.join(10)
         assert box[0][0] == 200 and box[0][1].get(KEPT) == "kept" and box[0][2] == b'{"computed": "elsewhere"}'
         other = answer_key("allies", {"group": "BDB"}, "json")

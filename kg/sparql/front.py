@@ -30,6 +30,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import csv
+import gzip
 import io
 import ipaddress
 import json
@@ -44,7 +45,7 @@ from typing import Any, cast
 import pyoxigraph as ox
 
 from kg.errors import KGError
-from kg.sparql.answers import Answers, answer_key
+from kg.sparql.answers import Answers, answer_key, pack
 from kg.sparql.text import declare_prefixes, federation, syntax_error
 
 log = logging.getLogger("kg.serve")
@@ -305,9 +306,10 @@ def make_app(config: FrontConfig, answers: Answers | None = None) -> Callable[..
         if fmt not in ANSWER_TYPES:
             raise _Refusal(400, f"unknown format {fmt!r}: use one of {', '.join(ANSWER_TYPES)}")
         key = answer_key(name, params, fmt)
-        if answers is not None and (data := await kept_answer(key)) is not None:
-            return Response(data, media_type=ANSWER_TYPES[fmt], headers={"X-KG-Answer": "kept"})
-        data = None
+        gzipped = "gzip" in request.headers.get("accept-encoding", "").lower()
+        if answers is not None and (packed := await kept_answer(key)) is not None:
+            return await answer(packed, fmt, gzipped, {"X-KG-Answer": "kept"})
+        packed = None
         try:
             await turn()
             try:
@@ -317,11 +319,19 @@ def make_app(config: FrontConfig, answers: Answers | None = None) -> Callable[..
                 gate.release()
             if config.max_results and len(result) > config.max_results:
                 raise _Refusal(413, f"the answer has more than {config.max_results} results, this server's limit")
-            data = result.format(fmt).encode("utf-8")
+            packed = await anyio.to_thread.run_sync(pack, result, fmt)
         finally:
             if answers is not None:
-                answers.keep(key, data)
-        return Response(data, media_type=ANSWER_TYPES[fmt])
+                answers.keep(key, packed)
+        return await answer(packed, fmt, gzipped, {})
+
+    async def answer(packed: bytes, fmt: str, gzipped: bool, headers: dict[str, str]) -> Response:
+        """A saved question's answer, gzip-compressed as kept if the client accepts it."""
+        headers = {**headers, "Vary": "Accept-Encoding"}
+        if gzipped:
+            return Response(packed, media_type=ANSWER_TYPES[fmt], headers={**headers, "Content-Encoding": "gzip"})
+        data = await anyio.to_thread.run_sync(gzip.decompress, packed)
+        return Response(data, media_type=ANSWER_TYPES[fmt], headers=headers)
 
     async def kept_answer(key: Any) -> bytes | None:
         """The kept answer, waiting for a computation of it under way; ``None``: the caller computes it."""
