@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 import logging
 import re
@@ -367,3 +368,18 @@ def test_closing_a_store_twice_is_harmless(tmp_path):
     store.close()
     with GraphStore() as memory:
         memory.close()
+
+
+def test_answers_go_out_without_waiting_for_the_clients_acknowledgement(served):
+    """TCP_NODELAY on every connection: without it, each small answer waited 40 ms for a delayed ACK."""
+    conn = http.client.HTTPConnection("127.0.0.1", served.port, timeout=10)
+    try:
+        conn.request("GET", "/questions")
+        assert conn.getresponse().read()
+        connections = list(served.front.server_state.connections)
+        assert connections
+        for protocol in connections:
+            sock = protocol.transport.get_extra_info("socket")
+            assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) == 1
+    finally:
+        conn.close()
