@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
+import shutil
 import threading
 import time
 import urllib.error
@@ -14,10 +16,14 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from conftest import SEEDS
+
 from kg.cli import app
+from kg.sparql import kept as kept_module
 from kg.sparql.answers import Answers, answer_key, without_parameters
 from kg.sparql.query import run_query
 from kg.sparql.serve import SparqlServer, free_port
+from kg.sparql.store import GraphStore
 
 runner = CliRunner()
 KEPT = "x-kg-answer"
@@ -138,3 +144,82 @@ def test_no_budget_keeps_nothing(store_copy: Path, budget: int):
         assert server.answers is None
         url = f"{server.base}/questions/corroborated"
         assert request(url)[0] == 200 and KEPT not in request(url)[1]
+
+
+# -- kept on disk with the generation ------------------------------------------------------------------------
+
+
+def kept_files(store: Path) -> list[Path]:
+    return sorted((store / "answers").glob("gen-*/*.gz"))
+
+
+@pytest.fixture()
+def store_folder(store_copy: Path) -> Path:
+    """The seed store copy with its ``live`` link again (a copied folder's link became a folder)."""
+    GraphStore(store_copy).close()
+    assert (store_copy / "live").is_symlink()
+    return store_copy
+
+
+def test_kg_query_keeps_a_slow_answer_with_its_generation_and_reads_it_back(store_folder: Path, monkeypatch):
+    monkeypatch.setattr(kept_module, "KEEP_AFTER", 0.0)  # every answer counts as slow on the seed
+    args = ["query", "commanders", "-p", "group=BDB", "--format", "csv", "--store", str(store_folder)]
+    first = runner.invoke(app, args)
+    assert first.exit_code == 0 and "مصطفى الشركسي" in first.output
+    files = kept_files(store_folder)
+    assert len(files) == 1 and files[0].parent.name == os.readlink(store_folder / "live")
+    kept_text = gzip.decompress(files[0].read_bytes()).decode("utf-8")
+    assert kept_text.replace("\r\n", "\n") == first.output.replace("\r\n", "\n")
+    files[0].write_bytes(gzip.compress(b"kept,answer\n"))  # what is kept is what is printed
+    assert runner.invoke(app, args).output == "kept,answer\n"
+    other = runner.invoke(app, [*args[:3], "group=LNA", *args[4:]])  # other parameters: another answer
+    assert other.exit_code == 0 and other.output != "kept,answer\n" and len(kept_files(store_folder)) == 2
+    table = runner.invoke(app, [*args[:4], "--store", str(store_folder)])  # another format: another answer
+    assert table.exit_code == 0 and "kept,answer" not in table.output
+
+
+def test_quick_answers_and_ad_hoc_queries_are_not_kept(store_folder: Path):
+    assert runner.invoke(app, ["query", "commanders", "-p", "group=BDB", "--store", str(store_folder)]).exit_code == 0
+    assert runner.invoke(app, ["query", "ASK { ?s ?p ?o }", "--store", str(store_folder)]).exit_code == 0
+    assert kept_files(store_folder) == []
+
+
+def test_a_generation_written_in_place_drops_its_kept_answers(store_folder: Path, monkeypatch):
+    monkeypatch.setattr(kept_module, "KEEP_AFTER", 0.0)
+    args = ["query", "commanders", "-p", "group=BDB", "--format", "csv", "--store", str(store_folder)]
+    runner.invoke(app, args)
+    [kept] = kept_files(store_folder)
+    kept.write_bytes(gzip.compress(b"stale\n"))
+    with GraphStore(store_folder) as store:  # a program writing to the live generation
+        store.update("INSERT DATA { GRAPH <https://example.org/g> { <https://example.org/a> "
+                     "<https://example.org/b> <https://example.org/c> } }")
+    again = runner.invoke(app, args)
+    assert again.exit_code == 0 and "stale" not in again.output and "مصطفى الشركسي" in again.output
+
+
+def test_a_build_removes_the_answers_of_the_generation_it_replaces(store_folder: Path, tmp_path: Path, monkeypatch):
+    monkeypatch.setattr(kept_module, "KEEP_AFTER", 0.0)
+    runner.invoke(app, ["query", "corroborated", "--store", str(store_folder)])
+    [kept] = kept_files(store_folder)
+    corpus = tmp_path / "corpus"
+    shutil.copytree(SEEDS, corpus)
+    article = next(corpus.rglob("*.txt"))
+    article.write_text(article.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    result = runner.invoke(app, ["build", str(corpus), "--store", str(store_folder)])
+    assert result.exit_code == 0, result.output
+    assert not kept.parent.exists() and kept_files(store_folder) == []
+
+
+def test_a_restarted_server_has_its_prepared_answers_at_once(store_folder: Path, monkeypatch):
+    monkeypatch.setattr(kept_module, "KEEP_AFTER", 0.0)
+    with SparqlServer(store_folder, port=free_port(), timeout=5) as server:
+        assert server.answers is not None and server.answers.prepared.wait(60)
+        first = request(f"{server.base}/questions/timeline")[2]
+    assert len(kept_files(store_folder)) == len(without_parameters())
+    with SparqlServer(store_folder, port=free_port(), timeout=5) as server:
+        assert server.answers is not None and server.answers.prepared.wait(60)
+        assert set(server.answers.preparation.values()) == {"kept"}
+        status, headers, body = request(f"{server.base}/questions/timeline")
+        assert status == 200 and headers.get(KEPT) == "kept" and body == first
+    result = runner.invoke(app, ["query", "timeline", "--format", "json", "--store", str(store_folder)])
+    assert result.exit_code == 0 and json.loads(result.output) == json.loads(first)  # kg query reads them too

@@ -70,7 +70,8 @@ def query(
 
     Example: kg query commanders --param group="سرايا الدفاع عن بنغازي"
     """
-    from kg.sparql.query import parse_params, run_query, saved_queries
+    from kg.sparql.kept import answer_text
+    from kg.sparql.query import parse_params, saved_queries
 
     try:
         if list_saved:
@@ -85,8 +86,7 @@ def query(
             fail("give a QUERY (SPARQL text, @file.rq or a saved query name), or --list")
         params = parse_params(param or [])
         with open_source(store, endpoint, user=user, allow_federation=allow_federation) as source:
-            result = run_query(source, text, params=params, graph=graph, timeout=timeout)
-        out = result.format(fmt)
+            out = answer_text(source, text, params=params, fmt=fmt, graph=graph, timeout=timeout)
         typer.echo(out, nl=not out.endswith("\n"))
     except KGError as exc:
         fail(exc)

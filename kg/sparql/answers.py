@@ -26,6 +26,9 @@ from collections import OrderedDict
 from collections.abc import Iterable
 from pathlib import Path
 
+from kg.sparql import kept as on_disk
+from kg.sparql.kept import KeptAnswers
+
 log = logging.getLogger("kg.serve")
 
 #: A kept answer's key: the question's name, its parameters as given (sorted), the format.
@@ -55,8 +58,10 @@ class Answers:
     (True, 6)
     """
 
-    def __init__(self, budget: int) -> None:
+    def __init__(self, budget: int, disk: KeptAnswers | None = None) -> None:
         self.budget = budget
+        #: Where answers that took a while are also kept, for the next server or ``kg query`` on this generation.
+        self.disk = disk
         self.size = 0
         self._kept: OrderedDict[Key, bytes] = OrderedDict()
         self._pending: dict[Key, threading.Event] = {}
@@ -76,22 +81,31 @@ class Answers:
                 return self._kept[key]
             if key in self._pending:
                 return self._pending[key]
+            if self.disk is not None and (packed := self.disk.get(key[0], dict(key[1]), key[2])) is not None:
+                self._remember(key, packed)
+                return packed
             self._pending[key] = threading.Event()
             return None
 
-    def keep(self, key: Key, data: bytes | None) -> None:
+    def keep(self, key: Key, data: bytes | None, took: float = 0.0) -> None:
         """Keep ``data`` as the answer to ``key`` (``None``: the computation failed, keep nothing) and wake
-        those waiting for it. An answer larger than the whole budget is passed on but not kept."""
+        those waiting for it. An answer larger than the whole budget is passed on but not kept in memory;
+        one that ``took`` :data:`~kg.sparql.kept.KEEP_AFTER` seconds or more is also kept on disk."""
+        if data is not None and self.disk is not None and took >= on_disk.KEEP_AFTER:
+            self.disk.put(key[0], dict(key[1]), key[2], data)
         with self._lock:
-            if data is not None and len(data) <= self.budget and key not in self._kept:
-                self._kept[key] = data
-                self.size += len(data)
-                while self.size > self.budget:
-                    _, dropped = self._kept.popitem(last=False)
-                    self.size -= len(dropped)
+            self._remember(key, data)
             event = self._pending.pop(key, None)
         if event is not None:
             event.set()
+
+    def _remember(self, key: Key, data: bytes | None) -> None:
+        if data is not None and len(data) <= self.budget and key not in self._kept:
+            self._kept[key] = data
+            self.size += len(data)
+            while self.size > self.budget:
+                _, dropped = self._kept.popitem(last=False)
+                self.size -= len(dropped)
 
     def kept(self, key: Key) -> bytes | None:
         with self._lock:
@@ -135,7 +149,9 @@ def prepare(answers: Answers, location: Path, *, names: Iterable[str] | None = N
                     break
                 key = answer_key(name, {}, fmt)
                 claimed = answers.claim(key)
-                if claimed is not None:  # kept already, or a request is computing it
+                if claimed is not None:  # kept already (on disk by an earlier server), or a request computes it
+                    if isinstance(claimed, bytes):
+                        answers.preparation[name] = "kept"
                     continue
                 begin = time.perf_counter()
                 data = None
@@ -151,7 +167,7 @@ def prepare(answers: Answers, location: Path, *, names: Iterable[str] | None = N
                     answers.preparation[name] = f"not prepared: {exc}"
                     log.warning("the answer to %s was not prepared: %s", name, exc)
                 finally:
-                    answers.keep(key, data)
+                    answers.keep(key, data, time.perf_counter() - begin)
     except KGError as exc:
         log.warning("no answers prepared: %s", exc)
     finally:

@@ -309,20 +309,22 @@ def make_app(config: FrontConfig, answers: Answers | None = None) -> Callable[..
         gzipped = "gzip" in request.headers.get("accept-encoding", "").lower()
         if answers is not None and (packed := await kept_answer(key)) is not None:
             return await answer(packed, fmt, gzipped, {"X-KG-Answer": "kept"})
-        packed = None
+        packed, took = None, 0.0
         try:
             await turn()
+            begin = asyncio.get_running_loop().time()
             try:
                 result = await anyio.to_thread.run_sync(_ask_saved, config.upstream, name, params,
                                                         config.timeout + GRACE, config.time_limit)
             finally:
                 gate.release()
+                took = asyncio.get_running_loop().time() - begin
             if config.max_results and len(result) > config.max_results:
                 raise _Refusal(413, f"the answer has more than {config.max_results} results, this server's limit")
             packed = await anyio.to_thread.run_sync(pack, result, fmt)
         finally:
             if answers is not None:
-                answers.keep(key, packed)
+                answers.keep(key, packed, took)
         return await answer(packed, fmt, gzipped, {})
 
     async def answer(packed: bytes, fmt: str, gzipped: bool, headers: dict[str, str]) -> Response:

@@ -8,7 +8,8 @@ Whatever stops a build, and whenever, ``live`` names the previous generation or 
 half-written one; readers that open the store later see the new one (a reader already open keeps reading
 the old files until it closes). What a stopped build leaves (a generation ``live`` does not name, a link
 never renamed, a temporary shard folder) is removed by the next build, which holds ``kg-build.lock``
-meanwhile. A store folder written by an older kg (an Oxigraph database itself) is still read, and becomes
+meanwhile, with the answers kept for generations no longer live (``answers/GENERATION``, see
+:mod:`kg.sparql.kept`). A store folder written by an older kg (an Oxigraph database itself) is still read, and becomes
 a generation at its next build. Other tools (``oxigraph serve --location``) open ``STORE/live``.
 
 This module only names and moves folders; :mod:`kg.sparql.store` opens the databases.
@@ -26,6 +27,8 @@ from pathlib import Path
 LIVE = "live"
 GENERATION = "gen-"
 LOCK = "kg-build.lock"
+#: In a store folder: the saved questions' answers kept for each generation (:mod:`kg.sparql.kept`).
+ANSWERS = "answers"
 #: What stopped builds can leave in a store folder (removed by the next build).
 GRAPHS_LEFT_BY_BUILDS = (GENERATION, f".{LIVE}-", ".shards-")
 
@@ -68,7 +71,8 @@ def point_live(path: Path, generation: str) -> None:
 
 def remove_leftovers(path: Path) -> list[Path]:
     """Remove what stopped builds left in a store folder: generations ``live`` does not name, link files
-    never renamed, temporary shard folders. Call it holding the build lock. Returns what was removed."""
+    never renamed, temporary shard folders, and the answers kept for generations other than the live one.
+    Call it holding the build lock. Returns what was removed."""
     if not (path / LIVE).is_symlink():
         return []
     live = os.readlink(path / LIVE)
@@ -81,4 +85,10 @@ def remove_leftovers(path: Path) -> list[Path]:
             else:
                 entry.unlink(missing_ok=True)
             removed.append(entry)
+    answers = path / ANSWERS
+    if answers.is_dir():
+        for entry in answers.iterdir():
+            if entry.name != live:
+                shutil.rmtree(entry, ignore_errors=True)
+                removed.append(entry)
     return removed

@@ -47,6 +47,7 @@ from kg.errors import StoreError
 from kg.sparql.answers import Answers
 from kg.sparql.answers import prepare as prepare_answers
 from kg.sparql.front import FrontConfig, make_app
+from kg.sparql.kept import KeptAnswers
 
 
 def find_oxigraph() -> str:
@@ -131,6 +132,8 @@ class SparqlServer:
                              hint="choose another --port") from None
         inner_port = free_port()
         location = store_location(self.store)
+        if self.answers is not None:
+            self.answers.disk = KeptAnswers.at(self.store, location)
         command = [find_oxigraph(), "serve" if self.allow_update else "serve-read-only",
                    "--location", str(location), "--bind", f"127.0.0.1:{inner_port}",
                    "--union-default-graph", "--timeout-s", str(max(1, math.ceil(self.timeout)))]

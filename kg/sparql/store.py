@@ -6,8 +6,7 @@ like a remote endpoint does, querying the union of its graphs with kg's prefixes
 ``SERVICE`` (a query that would make this process send requests elsewhere) unless
 ``allow_federation`` is set.
 
-The default store is the folder ``.kg-store`` in the working directory; the environment variable
-``KG_STORE`` overrides it, and every command's ``--store DIR`` overrides both.
+The default store is ``.kg-store`` in the working directory; ``$KG_STORE`` overrides it, ``--store DIR`` both.
 
 On disk a store folder holds generations of the database and a ``live`` link to the current one
 (:mod:`kg.sparql.generations`); a build writes a :class:`Shadow` generation and swaps it in with one
@@ -35,6 +34,7 @@ import pyoxigraph as ox
 from kg.errors import QueryError, StoreError
 from kg.sparql.base import Source
 from kg.sparql.generations import (
+    ANSWERS,
     GENERATION,
     LIVE,
     LOCK,
@@ -311,8 +311,9 @@ class GraphStore(Source):
                         shutil.rmtree(entry, ignore_errors=True)
                     else:
                         entry.unlink(missing_ok=True)
-        elif old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+        elif old is not None:  # the old generation and the answers kept for it (kg.sparql.kept)
+            for folder in (old, self.path / ANSWERS / old.name):
+                shutil.rmtree(folder, ignore_errors=True)
 
     def dump(self, path: Path) -> None:
         """Write the whole store to a file; the format comes from the suffix.
