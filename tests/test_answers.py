@@ -14,9 +14,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
-
 from conftest import SEEDS
+from typer.testing import CliRunner
 
 from kg.cli import app
 from kg.sparql import kept as kept_module
