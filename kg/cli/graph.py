@@ -68,6 +68,9 @@ def query(
 ) -> None:
     """Ask the graph a SPARQL question: ad hoc, from a file, or a saved one by name.
 
+    A saved question's answer that took a second or more is kept beside the store (STORE/answers/) and read
+    from there when asked again, until the next build.
+
     Example: kg query commanders --param group="سرايا الدفاع عن بنغازي"
     """
     from kg.sparql.kept import answer_text
