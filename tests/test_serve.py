@@ -5,6 +5,7 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -149,12 +150,18 @@ def test_kg_serve_stops_cleanly_on_sigterm_with_the_store_intact(store_copy):
         wait_for_http(f"http://127.0.0.1:{port}/query?query=ASK%7B%7D", proc)
         assert run_query(Endpoint(f"http://127.0.0.1:{port}"), "commanders", params={"group": "LNA"}).records()[0]["name"] \
             == "Khalifa Haftar"
+        deadline = time.monotonic() + 30  # the answers it prepares at start: kept once ready
+        while time.monotonic() < deadline:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/questions/corroborated", timeout=30) as resp:
+                if resp.headers.get("X-KG-Answer") == "kept":
+                    break
+            time.sleep(0.1)
         proc.send_signal(signal.SIGTERM)
         _out, err = proc.communicate(timeout=60)
     finally:
         stop_process(proc)
     assert proc.returncode == 0, err
-    assert b"stopped" in err
+    assert b"stopped" in err and b"answers prepared in" in err and b"corroborated 1 rows in" in err
     with GraphStore(store_copy) as after:  # opens read-write: no process holds the lock
         assert len(after) == size
 
