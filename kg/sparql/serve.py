@@ -44,7 +44,7 @@ from types import FrameType
 from typing import Any
 
 from kg.errors import StoreError
-from kg.sparql.answers import Answers
+from kg.sparql.answers import Answers, without_parameters
 from kg.sparql.answers import prepare as prepare_answers
 from kg.sparql.front import FrontConfig, make_app
 from kg.sparql.kept import KeptAnswers
@@ -257,6 +257,8 @@ def serve(store: Path, *, echo: Callable[[str], None] = print, **options: Any) -
              f"{config.concurrency} at once); query page {server.base}/, saved questions {server.base}/questions. "
              "Ctrl-C stops.")
         if server.answers is not None and server.prepare:
+            echo(f"preparing the answers of {', '.join(without_parameters())} in the background "
+                 "(--no-prepare skips it)")
             threading.Thread(target=_report_prepared, args=(server, echo), daemon=True).start()
         while not stop.wait(0.5):
             if not server.running():
