@@ -162,7 +162,7 @@ def test_kg_serve_stops_cleanly_on_sigterm_with_the_store_intact(store_copy):
         stop_process(proc)
     assert proc.returncode == 0, err
     assert b"stopped" in err and b"preparing the answers of" in err
-    assert b"answers prepared in" in err and b"corroborated 1 rows in" in err
+    assert b"answers prepared in" in err and b"corroborated 1 row in" in err
     with GraphStore(store_copy) as after:  # opens read-write: no process holds the lock
         assert len(after) == size
 

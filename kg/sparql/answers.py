@@ -157,7 +157,7 @@ def prepare(answers: Answers, location: Path, *, names: Iterable[str] | None = N
                 data = None
                 try:
                     result = run_query(store, name, timeout=timeout)
-                    took = f"{len(result)} rows in {time.perf_counter() - begin:.1f} s"
+                    took = f"{len(result)} row{'' if len(result) == 1 else 's'} in {time.perf_counter() - begin:.1f} s"
                     if max_rows and len(result) > max_rows:
                         answers.preparation[name] = f"not kept: {took}, over the limit of {max_rows} results"
                     else:
