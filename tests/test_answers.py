@@ -223,3 +223,14 @@ def test_a_restarted_server_has_its_prepared_answers_at_once(store_folder: Path,
         assert status == 200 and headers.get(KEPT) == "kept" and body == first
     result = runner.invoke(app, ["query", "timeline", "--format", "json", "--store", str(store_folder)])
     assert result.exit_code == 0 and json.loads(result.output) == json.loads(first)  # kg query reads them too
+
+
+def test_a_build_with_nothing_to_do_keeps_the_answers(store_folder: Path, monkeypatch):
+    monkeypatch.setattr(kept_module, "KEEP_AFTER", 0.0)
+    args = ["query", "corroborated", "--format", "csv", "--store", str(store_folder)]
+    runner.invoke(app, args)
+    [kept] = kept_files(store_folder)
+    kept.write_bytes(gzip.compress(b"kept\n"))
+    result = runner.invoke(app, ["build", str(SEEDS), "--store", str(store_folder)])
+    assert result.exit_code == 0 and "unchanged" in result.output, result.output
+    assert runner.invoke(app, args).output == "kept\n"  # opened for writing, not written: the same generation
