@@ -150,7 +150,7 @@ def test_no_budget_keeps_nothing(store_copy: Path, budget: int):
 
 
 def kept_files(store: Path) -> list[Path]:
-    return sorted((store / "answers").glob("gen-*/*.gz"))
+    return sorted((store / "answers").glob("gen-*/*/*.gz"))
 
 
 @pytest.fixture()
@@ -167,7 +167,7 @@ def test_kg_query_keeps_a_slow_answer_with_its_generation_and_reads_it_back(stor
     first = runner.invoke(app, args)
     assert first.exit_code == 0 and "مصطفى الشركسي" in first.output
     files = kept_files(store_folder)
-    assert len(files) == 1 and files[0].parent.name == os.readlink(store_folder / "live")
+    assert len(files) == 1 and files[0].parent.parent.name == os.readlink(store_folder / "live")
     kept_text = gzip.decompress(files[0].read_bytes()).decode("utf-8")
     assert kept_text.replace("\r\n", "\n") == first.output.replace("\r\n", "\n")
     files[0].write_bytes(gzip.compress(b"kept,answer\n"))  # what is kept is what is printed
@@ -207,7 +207,7 @@ def test_a_build_removes_the_answers_of_the_generation_it_replaces(store_folder:
     article.write_text(article.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     result = runner.invoke(app, ["build", str(corpus), "--store", str(store_folder)])
     assert result.exit_code == 0, result.output
-    assert not kept.parent.exists() and kept_files(store_folder) == []
+    assert not kept.parent.parent.exists() and kept_files(store_folder) == []
 
 
 def test_a_restarted_server_has_its_prepared_answers_at_once(store_folder: Path, monkeypatch):
@@ -234,3 +234,17 @@ def test_a_build_with_nothing_to_do_keeps_the_answers(store_folder: Path, monkey
     result = runner.invoke(app, ["build", str(SEEDS), "--store", str(store_folder)])
     assert result.exit_code == 0 and "unchanged" in result.output, result.output
     assert runner.invoke(app, args).output == "kept\n"  # opened for writing, not written: the same generation
+
+
+def test_the_answers_kept_on_disk_stay_within_their_budget(tmp_path: Path, monkeypatch):
+    monkeypatch.setattr(kept_module, "DISK_BUDGET", 100)
+    kept = kept_module.KeptAnswers(tmp_path / "answers" / "gen-x", "s1")
+    for n in range(4):
+        kept.put("timeline", {"actor": str(n)}, "json", bytes(40))
+        os.utime(kept.file("timeline", {"actor": str(n)}, "json"), ns=(n * 10**9, n * 10**9))
+    assert [kept.get("timeline", {"actor": str(n)}, "json") is not None for n in range(4)] == [False, False, True, True]
+    kept.put("timeline", {}, "json", bytes(101))  # larger than the whole budget: not kept, nothing removed
+    assert kept.get("timeline", {}, "json") is None and kept.get("timeline", {"actor": "3"}, "json") == bytes(40)
+    later = kept_module.KeptAnswers(tmp_path / "answers" / "gen-x", "s2")  # the generation was written to
+    assert later.get("timeline", {"actor": "3"}, "json") is None
+    assert [p.name for p in (tmp_path / "answers" / "gen-x").iterdir()] == []

@@ -6,9 +6,10 @@ start), and read from there the next time either is asked it on that generation:
 half a minute comes back in well under a second, and a restarted server has its prepared answers at once.
 
 Each file is named from the question's text, its parameters as given, the format and kg's version, so a
-changed question or another kg computes its answer again. Beside them is a stamp of the generation's
-database files (names and sizes): a generation written in place (``kg serve --allow-update``, a program
-writing to the store) no longer matches it, and its answers are dropped. A build writes a new generation,
+changed question or another kg computes its answer again. They sit in a folder named by a stamp of the
+generation's database files (:func:`database_stamp`): a generation written in place (``kg serve
+--allow-update``, a program writing to the store) has another stamp, and the answers of its earlier state are
+removed. At most :data:`DISK_BUDGET` bytes are kept for a generation, the oldest answers going first. A build writes a new generation,
 whose answers start empty; the next build removes those of generations no longer live
 (:func:`kg.sparql.generations.remove_leftovers`). Nothing depends on this folder: a store folder that cannot
 be written keeps no answers, and deleting it only costs the time to compute them again.
@@ -35,7 +36,8 @@ log = logging.getLogger("kg.serve")
 
 #: Seconds an answer must have taken to be kept on disk (quicker ones are as quick to compute again).
 KEEP_AFTER = 1.0
-STAMP = "stamp"
+#: Bytes of answers kept on disk for one generation (a user asking many slow questions cannot fill the disk).
+DISK_BUDGET = 1 << 30
 
 
 def database_stamp(location: Path) -> str:
@@ -53,11 +55,14 @@ def database_stamp(location: Path) -> str:
 
 
 class KeptAnswers:
-    """The kept answers of one store generation (see the module docstring)."""
+    """The kept answers of one store generation in one state (see the module docstring): the folder
+    ``answers/GENERATION/STAMP``, at most :data:`DISK_BUDGET` bytes (the oldest answers go first)."""
 
     def __init__(self, folder: Path, stamp: str) -> None:
-        self.folder = folder
+        #: ``answers/GENERATION``: one folder for each state of the generation answers were kept for.
+        self.generation = folder
         self.stamp = stamp
+        self.folder = folder / stamp
         self._checked = False
 
     @classmethod
@@ -81,13 +86,14 @@ class KeptAnswers:
             return None
 
     def _check(self) -> None:
-        """Remove the folder's answers if they were kept for another stamp (the generation was written to)."""
+        """Remove the answers kept for other states of the generation (it was written to since)."""
         if self._checked:
             return
         self._checked = True
-        with contextlib.suppress(OSError):  # no stamp: nothing kept yet
-            if (self.folder / STAMP).read_text(encoding="utf-8") != self.stamp:
-                shutil.rmtree(self.folder, ignore_errors=True)
+        with contextlib.suppress(OSError):  # nothing kept yet
+            for entry in self.generation.iterdir():
+                if entry.name != self.stamp:
+                    shutil.rmtree(entry, ignore_errors=True)
 
     def file(self, name: str, params: Mapping[str, object], fmt: str) -> Path:
         from kg import __version__
@@ -108,21 +114,33 @@ class KeptAnswers:
             return None
 
     def put(self, name: str, params: Mapping[str, object], fmt: str, packed: bytes) -> None:
-        """Keep an answer (gzip-compressed); written whole or not at all."""
+        """Keep an answer (gzip-compressed); written whole or not at all, the oldest answers removed to stay
+        within :data:`DISK_BUDGET`, none kept larger than it."""
         self._check()
+        if len(packed) > DISK_BUDGET:
+            return
         target = self.file(name, params, fmt)
         tmp = self.folder / f".{uuid.uuid4().hex}.tmp"
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            stamp = self.folder / STAMP
-            if not stamp.exists():
-                stamp.write_text(self.stamp, encoding="utf-8")
+            self._make_room(len(packed))
             tmp.write_bytes(packed)
             os.replace(tmp, target)
         except OSError as exc:
             log.debug("answer not kept in %s: %s", self.folder, exc)
             with contextlib.suppress(OSError):
                 tmp.unlink()
+
+    def _make_room(self, size: int) -> None:
+        kept = sorted((e.stat().st_mtime_ns, e.stat().st_size, e.path) for e in os.scandir(self.folder)
+                      if e.name.endswith(".gz"))
+        used = sum(s for _, s, _ in kept)
+        for _, s, path in kept:
+            if used + size <= DISK_BUDGET:
+                break
+            with contextlib.suppress(OSError):
+                os.unlink(path)
+            used -= s
 
 
 def answer_text(source: Any, query: str, *, params: Mapping[str, str], fmt: str, graph: list[str] | None = None,
