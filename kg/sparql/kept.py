@@ -8,11 +8,12 @@ half a minute comes back in well under a second, and a restarted server has its 
 Each file is named from the question's text, its parameters as given, the format and kg's version, so a
 changed question or another kg computes its answer again. They sit in a folder named by a stamp of the
 generation's database files (:func:`database_stamp`): a generation written in place (``kg serve
---allow-update``, a program writing to the store) has another stamp, and the answers of its earlier state are
-removed. At most :data:`DISK_BUDGET` bytes are kept for a generation, the oldest answers going first. A build writes a new generation,
-whose answers start empty; the next build removes those of generations no longer live
-(:func:`kg.sparql.generations.remove_leftovers`). Nothing depends on this folder: a store folder that cannot
-be written keeps no answers, and deleting it only costs the time to compute them again.
+--allow-update``, a program writing to the store) has another stamp, and the answers of its earlier state
+are removed. At most :data:`DISK_BUDGET` bytes are kept for a generation, the oldest answers going first.
+A build writes a new generation, whose answers start empty, and removes those of the generation it
+replaces (and :func:`kg.sparql.generations.remove_leftovers` those of any other no longer live). Nothing
+depends on this folder: a store folder that cannot be written keeps no answers, and deleting it only costs
+the time to compute them again.
 """
 
 from __future__ import annotations
