@@ -80,6 +80,9 @@ def test_the_server_prepares_the_large_answers_and_keeps_every_answer(store_copy
             status, headers, packed = request(f"{server.base}/questions/{name}", {"Accept-Encoding": "gzip, br"})
             assert status == 200 and headers["content-encoding"] == "gzip" and gzip.decompress(packed) == body
             assert len(packed) < len(body) and "Accept-Encoding" in headers["vary"]
+            status, headers, body = request(f"{server.base}/questions/{name}?format=csv")
+            assert status == 200 and headers.get(KEPT) == "kept", name  # prepared in every format
+            assert body == run_query(seed_store, name).format("csv").encode("utf-8"), name
         url = f"{server.base}/questions/commanders?" + urllib.parse.urlencode({"group": "BDB", "format": "csv"})
         first = request(url)
         again = request(url)
@@ -215,7 +218,7 @@ def test_a_restarted_server_has_its_prepared_answers_at_once(store_folder: Path,
     with SparqlServer(store_folder, port=free_port(), timeout=5) as server:
         assert server.answers is not None and server.answers.prepared.wait(60)
         first = request(f"{server.base}/questions/timeline")[2]
-    assert len(kept_files(store_folder)) == len(without_parameters())
+    assert len(kept_files(store_folder)) == 4 * len(without_parameters())  # json, csv, tsv, table
     with SparqlServer(store_folder, port=free_port(), timeout=5) as server:
         assert server.answers is not None and server.answers.prepared.wait(60)
         assert set(server.answers.preparation.values()) == {"kept"}

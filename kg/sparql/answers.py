@@ -31,6 +31,8 @@ from kg.sparql.kept import KeptAnswers
 
 log = logging.getLogger("kg.serve")
 
+#: The formats the answers prepared at start are kept in (those of ``GET /questions/NAME``).
+PREPARED_FORMATS = ("json", "csv", "tsv", "table")
 #: A kept answer's key: the question's name, its parameters as given (sorted), the format.
 Key = tuple[str, tuple[tuple[str, str], ...], str]
 
@@ -133,11 +135,12 @@ def without_parameters() -> list[str]:
 
 
 def prepare(answers: Answers, location: Path, *, names: Iterable[str] | None = None, timeout: float = 600,
-            max_rows: int = 0, fmt: str = "json", stop: threading.Event | None = None) -> None:
+            max_rows: int = 0, formats: Iterable[str] = PREPARED_FORMATS, stop: threading.Event | None = None) -> None:
     """Compute the answers of ``names`` (default: :func:`without_parameters`) on the store database at
-    ``location``, one at a time, each within ``timeout`` seconds, and keep them in ``answers`` under the
-    key of the question asked with no parameter; not one of more than ``max_rows`` rows (if given: the
-    server refuses those). Sets ``answers.prepared`` when done; ``stop`` ends it between two questions."""
+    ``location``, one at a time, each within ``timeout`` seconds, and keep them in ``answers`` in each of
+    ``formats`` under the key of the question asked with no parameter; not one of more than ``max_rows``
+    rows (if given: the server refuses those). Sets ``answers.prepared`` when done; ``stop`` ends it between
+    two questions."""
     from kg.errors import KGError
     from kg.sparql.query import run_query
     from kg.sparql.store import GraphStore
@@ -147,27 +150,29 @@ def prepare(answers: Answers, location: Path, *, names: Iterable[str] | None = N
             for name in names if names is not None else without_parameters():
                 if stop is not None and stop.is_set():
                     break
-                key = answer_key(name, {}, fmt)
-                claimed = answers.claim(key)
-                if claimed is not None:  # kept already (on disk by an earlier server), or a request computes it
-                    if isinstance(claimed, bytes):
-                        answers.preparation[name] = "kept"
+                keys = {fmt: answer_key(name, {}, fmt) for fmt in formats}
+                # claimed: None for those this computes; kept already (on disk by an earlier server), or
+                # computed by a request now, for the others
+                todo = [fmt for fmt, key in keys.items() if answers.claim(key) is None]
+                if not todo:
+                    answers.preparation[name] = "kept"
                     continue
                 begin = time.perf_counter()
-                data = None
+                data: dict[str, bytes] = {}
                 try:
                     result = run_query(store, name, timeout=timeout)
                     took = f"{len(result)} row{'' if len(result) == 1 else 's'} in {time.perf_counter() - begin:.1f} s"
                     if max_rows and len(result) > max_rows:
                         answers.preparation[name] = f"not kept: {took}, over the limit of {max_rows} results"
                     else:
-                        data = pack(result, fmt)
+                        data = {fmt: pack(result, fmt) for fmt in todo}
                         answers.preparation[name] = took
                 except KGError as exc:
                     answers.preparation[name] = f"not prepared: {exc}"
                     log.warning("the answer to %s was not prepared: %s", name, exc)
                 finally:
-                    answers.keep(key, data, time.perf_counter() - begin)
+                    for fmt in todo:
+                        answers.keep(keys[fmt], data.get(fmt), time.perf_counter() - begin)
     except KGError as exc:
         log.warning("no answers prepared: %s", exc)
     finally:
