@@ -2,11 +2,11 @@
 
 A store generation does not change once a build has made it live (the next build writes another one, see
 :mod:`kg.sparql.generations`), and a read-only server keeps serving the generation it opened. So an answer
-computed once is the answer for as long as the server runs. :class:`Answers` keeps the formatted answers,
-gzip-compressed (:func:`pack`: a JSON answer shrinks about tenfold, and goes as it is to the clients that
-accept gzip), keyed by question, parameters and format, up to a byte budget; the answers asked least
-recently are dropped first. While one request computes an answer, the others asking for it wait for that
-computation instead of starting their own.
+computed once is the answer for as long as the server runs. :class:`Answers` keeps the formatted answers
+gzip-compressed (:func:`pack`: the four answers prepared at 10,000 articles, 231 MB of JSON, take 6.1 MB),
+sent so to the clients that accept gzip (:func:`accepts_gzip`), keyed by question, parameters and format,
+up to a byte budget; the answers asked least recently are dropped first. While one request computes an
+answer, the others asking for it wait for that computation instead of starting their own.
 
 At start the server also *prepares* the answers of the saved questions asked without parameters (every
 conflicting claim, every corroborated relation, every support shared, the whole timeline): on a large store
@@ -18,6 +18,7 @@ answers.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import logging
 import threading
@@ -125,6 +126,21 @@ def pack(result: object, fmt: str) -> bytes:
     b'true\\n'
     """
     return gzip.compress(result.format(fmt).encode("utf-8"), compresslevel=6, mtime=0)  # type: ignore[attr-defined]
+
+
+def accepts_gzip(accept_encoding: str) -> bool:
+    """Whether an ``Accept-Encoding`` header takes gzip (by name or ``*``, with a weight above 0).
+
+    >>> accepts_gzip("gzip, deflate, br"), accepts_gzip("br;q=1.0, gzip;q=0"), accepts_gzip("*"), accepts_gzip("")
+    (True, False, True, False)
+    """
+    for part in accept_encoding.lower().split(","):
+        coding, _, rest = part.partition(";")
+        if coding.strip() in ("gzip", "x-gzip", "*"):
+            weight = rest.strip().removeprefix("q=").strip() if rest.strip().startswith("q=") else "1"
+            with contextlib.suppress(ValueError):
+                return float(weight) > 0
+    return False
 
 
 def without_parameters() -> list[str]:

@@ -45,7 +45,7 @@ from typing import Any, cast
 import pyoxigraph as ox
 
 from kg.errors import KGError
-from kg.sparql.answers import Answers, answer_key, pack
+from kg.sparql.answers import Answers, accepts_gzip, answer_key, pack
 from kg.sparql.text import declare_prefixes, federation, syntax_error
 
 log = logging.getLogger("kg.serve")
@@ -306,7 +306,7 @@ def make_app(config: FrontConfig, answers: Answers | None = None) -> Callable[..
         if fmt not in ANSWER_TYPES:
             raise _Refusal(400, f"unknown format {fmt!r}: use one of {', '.join(ANSWER_TYPES)}")
         key = answer_key(name, params, fmt)
-        gzipped = "gzip" in request.headers.get("accept-encoding", "").lower()
+        gzipped = accepts_gzip(request.headers.get("accept-encoding", ""))
         if answers is not None and (packed := await kept_answer(key)) is not None:
             return await answer(packed, fmt, gzipped, {"X-KG-Answer": "kept"})
         packed, took = None, 0.0
