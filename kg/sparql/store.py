@@ -54,8 +54,8 @@ if TYPE_CHECKING:
 
 DEFAULT_STORE = ".kg-store"
 STORE_ENV = "KG_STORE"
-#: N-Quads bytes given to Oxigraph's bulk loader at once (its memory grows with the input of one call).
-BULK_SEGMENT = 128 * 1024 * 1024
+#: N-Quads bytes a bulk-loader call gets (its memory grows with them; 30,000 articles: 699 MB peak, 1,037 at 128 MB)
+BULK_SEGMENT = 64 * 1024 * 1024
 
 #: Output formats by file suffix.
 FORMATS: dict[str, ox.RdfFormat] = {
