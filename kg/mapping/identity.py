@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import hashlib
 import os
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -200,18 +201,19 @@ def _alias_words(config: CorpusConfig) -> tuple[str, ...]:
     return (ALIAS, *foreign)
 
 
-def _stamp(path: object) -> tuple[str, int, int] | None:
-    try:
-        st = os.stat(path)  # type: ignore[arg-type]
-    except OSError:
-        return None
-    return str(path), st.st_mtime_ns, st.st_size
-
-
 def _key(corpus: Corpus) -> tuple[object, ...]:
-    stamps = tuple(s for f in corpus.files for p in (f.text, f.annotation, f.metadata)
-                   if p is not None and (s := _stamp(p)) is not None)
-    return (str(corpus.root.resolve()), corpus.config.base, corpus.config.merge_aliases, stamps)
+    """What the alias table depends on: the corpus, and every file's path, time and size, as one digest (kept
+    whole, the stamps of 100,000 articles took 26 MB in the building process and in each worker)."""
+    digest = hashlib.sha256()
+    for f in corpus.files:
+        for path in (f.text, f.annotation, f.metadata):
+            if path is not None:
+                try:
+                    st = os.stat(path)
+                except OSError:
+                    continue
+                digest.update(f"{path}\0{st.st_mtime_ns}\0{st.st_size}\n".encode("utf-8", "surrogateescape"))
+    return (str(corpus.root.resolve()), corpus.config.base, corpus.config.merge_aliases, digest.hexdigest())
 
 
 def corpus_aliases(corpus: Corpus, ontology: Ontology, *,
