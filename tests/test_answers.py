@@ -251,3 +251,14 @@ def test_the_answers_kept_on_disk_stay_within_their_budget(tmp_path: Path, monke
     later = kept_module.KeptAnswers(tmp_path / "answers" / "gen-x", "s2")  # the generation was written to
     assert later.get("timeline", {"actor": "3"}, "json") is None
     assert [p.name for p in (tmp_path / "answers" / "gen-x").iterdir()] == []
+
+
+def test_a_temporary_file_a_killed_writer_left_is_removed(tmp_path: Path):
+    kept = kept_module.KeptAnswers(tmp_path / "answers" / "gen-x", "s1")
+    kept.folder.mkdir(parents=True)
+    old, fresh = kept.folder / ".old.tmp", kept.folder / ".fresh.tmp"
+    old.write_bytes(b"half")
+    fresh.write_bytes(b"being written")
+    os.utime(old, (time.time() - 2 * kept_module.STALE_TMP,) * 2)
+    assert kept.get("timeline", {}, "json") is None
+    assert not old.exists() and fresh.exists()

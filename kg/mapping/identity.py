@@ -205,14 +205,12 @@ def _key(corpus: Corpus) -> tuple[object, ...]:
     """What the alias table depends on: the corpus, and every file's path, time and size, as one digest (kept
     whole, the stamps of 100,000 articles took 26 MB in the building process and in each worker)."""
     digest = hashlib.sha256()
-    for f in corpus.files:
-        for path in (f.text, f.annotation, f.metadata):
-            if path is not None:
-                try:
-                    st = os.stat(path)
-                except OSError:
-                    continue
-                digest.update(f"{path}\0{st.st_mtime_ns}\0{st.st_size}\n".encode("utf-8", "surrogateescape"))
+    for path in (p for f in corpus.files for p in (f.text, f.annotation, f.metadata) if p is not None):
+        try:
+            st = os.stat(path)
+        except OSError:
+            continue
+        digest.update(f"{path}\0{st.st_mtime_ns}\0{st.st_size}\n".encode("utf-8", "surrogateescape"))
     return (str(corpus.root.resolve()), corpus.config.base, corpus.config.merge_aliases, digest.hexdigest())
 
 

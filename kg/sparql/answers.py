@@ -19,7 +19,6 @@ answers.
 from __future__ import annotations
 
 import contextlib
-import gzip
 import logging
 import threading
 import time
@@ -28,12 +27,15 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from kg.sparql import kept as on_disk
-from kg.sparql.kept import KeptAnswers
+from kg.sparql.kept import KeptAnswers, compress
 
 log = logging.getLogger("kg.serve")
 
-#: The formats the answers prepared at start are kept in (those of ``GET /questions/NAME``).
-PREPARED_FORMATS = ("json", "csv", "tsv", "table")
+#: Media types of the saved questions' answers over HTTP (``GET /questions/NAME``), by ``format=`` name.
+ANSWER_TYPES = {"json": "application/sparql-results+json", "csv": "text/csv; charset=utf-8",
+                "tsv": "text/tab-separated-values; charset=utf-8", "table": "text/plain; charset=utf-8"}
+#: The formats the answers prepared at start are kept in: every one of ``GET /questions/NAME``.
+PREPARED_FORMATS = tuple(ANSWER_TYPES)
 #: A kept answer's key: the question's name, its parameters as given (sorted), the format.
 Key = tuple[str, tuple[tuple[str, str], ...], str]
 
@@ -121,11 +123,12 @@ class Answers:
 def pack(result: object, fmt: str) -> bytes:
     """A query result formatted as ``fmt`` and gzip-compressed, as :class:`Answers` keeps it.
 
+    >>> import gzip
     >>> from kg.sparql.results import QueryResult
     >>> gzip.decompress(pack(QueryResult("ask", boolean=True), "csv"))
     b'true\\n'
     """
-    return gzip.compress(result.format(fmt).encode("utf-8"), compresslevel=6, mtime=0)  # type: ignore[attr-defined]
+    return compress(result.format(fmt))  # type: ignore[attr-defined]
 
 
 def accepts_gzip(accept_encoding: str) -> bool:
@@ -158,7 +161,6 @@ def prepare(answers: Answers, location: Path, *, names: Iterable[str] | None = N
     rows (if given: the server refuses those). Sets ``answers.prepared`` when done; ``stop`` ends it between
     two questions."""
     from kg.errors import KGError
-    from kg.sparql.query import run_query
     from kg.sparql.store import GraphStore
 
     try:
@@ -166,30 +168,36 @@ def prepare(answers: Answers, location: Path, *, names: Iterable[str] | None = N
             for name in names if names is not None else without_parameters():
                 if stop is not None and stop.is_set():
                     break
-                keys = {fmt: answer_key(name, {}, fmt) for fmt in formats}
-                # claimed: None for those this computes; kept already (on disk by an earlier server), or
-                # computed by a request now, for the others
-                todo = [fmt for fmt, key in keys.items() if answers.claim(key) is None]
-                if not todo:
-                    answers.preparation[name] = "kept"
-                    continue
-                begin = time.perf_counter()
-                data: dict[str, bytes] = {}
-                try:
-                    result = run_query(store, name, timeout=timeout)
-                    took = f"{len(result)} row{'' if len(result) == 1 else 's'} in {time.perf_counter() - begin:.1f} s"
-                    if max_rows and len(result) > max_rows:
-                        answers.preparation[name] = f"not kept: {took}, over the limit of {max_rows} results"
-                    else:
-                        data = {fmt: pack(result, fmt) for fmt in todo}
-                        answers.preparation[name] = took
-                except KGError as exc:
-                    answers.preparation[name] = f"not prepared: {exc}"
-                    log.warning("the answer to %s was not prepared: %s", name, exc)
-                finally:
-                    for fmt in todo:
-                        answers.keep(keys[fmt], data.get(fmt), time.perf_counter() - begin)
+                answers.preparation[name] = _prepare_one(answers, store, name, timeout, max_rows, tuple(formats))
     except KGError as exc:
         log.warning("no answers prepared: %s", exc)
     finally:
         answers.prepared.set()
+
+
+def _prepare_one(answers: Answers, store: object, name: str, timeout: float, max_rows: int,
+                 formats: tuple[str, ...]) -> str:
+    """Compute and keep one question's answer in each format nobody has (kept already, on disk by an earlier
+    server, or computed by a request now); returns what it found."""
+    from kg.errors import KGError
+    from kg.sparql.query import run_query
+
+    keys = {fmt: answer_key(name, {}, fmt) for fmt in formats}
+    todo = [fmt for fmt, key in keys.items() if answers.claim(key) is None]  # None: this one computes it
+    if not todo:
+        return "kept"
+    begin = time.perf_counter()
+    data: dict[str, bytes] = {}
+    try:
+        result = run_query(store, name, timeout=timeout)  # type: ignore[arg-type]
+        took = f"{len(result)} row{'' if len(result) == 1 else 's'} in {time.perf_counter() - begin:.1f} s"
+        if max_rows and len(result) > max_rows:
+            return f"not kept: {took}, over the limit of {max_rows} results"
+        data = {fmt: pack(result, fmt) for fmt in todo}
+        return took
+    except KGError as exc:
+        log.warning("the answer to %s was not prepared: %s", name, exc)
+        return f"not prepared: {exc}"
+    finally:
+        for fmt in todo:
+            answers.keep(keys[fmt], data.get(fmt), time.perf_counter() - begin)

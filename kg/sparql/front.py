@@ -45,7 +45,7 @@ from typing import Any, cast
 import pyoxigraph as ox
 
 from kg.errors import KGError
-from kg.sparql.answers import Answers, accepts_gzip, answer_key, pack
+from kg.sparql.answers import ANSWER_TYPES, Answers, accepts_gzip, answer_key, pack
 from kg.sparql.text import declare_prefixes, federation, syntax_error
 
 log = logging.getLogger("kg.serve")
@@ -56,9 +56,6 @@ GRACE = 5
 FORM = "application/x-www-form-urlencoded"
 SPARQL_QUERY = "application/sparql-query"
 SPARQL_UPDATE = "application/sparql-update"
-#: Media types of the saved questions' answers, by ``format=`` name.
-ANSWER_TYPES = {"json": "application/sparql-results+json", "csv": "text/csv; charset=utf-8",
-                "tsv": "text/tab-separated-values; charset=utf-8", "table": "text/plain; charset=utf-8"}
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,8 @@ log = logging.getLogger("kg.serve")
 KEEP_AFTER = 1.0
 #: Bytes of answers kept on disk for one generation (a user asking many slow questions cannot fill the disk).
 DISK_BUDGET = 1 << 30
+#: Seconds after which a temporary file of the folder is one a killed process left (removed).
+STALE_TMP = 3600
 
 
 def database_stamp(location: Path) -> str:
@@ -95,6 +97,10 @@ class KeptAnswers:
             for entry in self.generation.iterdir():
                 if entry.name != self.stamp:
                     shutil.rmtree(entry, ignore_errors=True)
+            stale = time.time() - STALE_TMP
+            for tmp in os.scandir(self.folder):  # what a process killed while writing left
+                if tmp.name.endswith(".tmp") and tmp.stat().st_mtime < stale:
+                    os.unlink(tmp.path)
 
     def file(self, name: str, params: Mapping[str, object], fmt: str) -> Path:
         from kg import __version__
@@ -144,6 +150,11 @@ class KeptAnswers:
             used -= s
 
 
+def compress(text: str) -> bytes:
+    """An answer's text as it is kept: UTF-8, gzip-compressed, the same bytes for the same text."""
+    return gzip.compress(text.encode("utf-8"), compresslevel=6, mtime=0)
+
+
 def answer_text(source: Any, query: str, *, params: Mapping[str, str], fmt: str, graph: list[str] | None = None,
                 timeout: float | None = None) -> str:
     """``run_query(source, query, …).format(fmt)``; for a saved question asked of the whole store, read from
@@ -156,5 +167,5 @@ def answer_text(source: Any, query: str, *, params: Mapping[str, str], fmt: str,
     begin = time.perf_counter()
     out = run_query(source, query, params=params, graph=graph, timeout=timeout).format(fmt)
     if kept is not None and time.perf_counter() - begin >= KEEP_AFTER:
-        kept.put(query, params, fmt, gzip.compress(out.encode("utf-8"), compresslevel=6, mtime=0))
+        kept.put(query, params, fmt, compress(out))
     return out
