@@ -25,7 +25,7 @@ from kg.model import Problem
 from kg.reading.corpus import ArticleFiles, Corpus, open_corpus
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Item:
     """One article to map: its files, its graph IRI and the content hash it will record."""
 

@@ -19,6 +19,7 @@ with SPARQL.
 
 from __future__ import annotations
 
+from array import array
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
@@ -35,35 +36,18 @@ if TYPE_CHECKING:
 _CHUNK = 2000
 
 
-#: Up to this many distinct articles (or claimants) a relation keeps them in a tuple, beyond in a set: an empty
-#: set takes 216 bytes, and most relations have a few reports (a 100,000-article corpus: hundreds of thousands).
-_FEW = 8
-
-
-def _with(held: tuple[int, ...] | set[int], n: int) -> tuple[int, ...] | set[int]:
-    """``held`` with ``n`` in it.
-
-    >>> _with(_with((), 3), 3), len(_with(tuple(range(_FEW)), 99))
-    ((3,), 9)
-    """
-    if isinstance(held, set):
-        held.add(n)
-        return held
-    if n in held:
-        return held
-    return (*held, n) if len(held) < _FEW else {*held, n}
-
-
 class _Relation:
-    """What the summary node of one relation needs, folded over its assertions."""
+    """What the summary node of one relation needs, folded over its assertions: the asserting articles as
+    numbers in an array (4 bytes each; a set of them takes ten times as much, and a 100,000-article corpus
+    has two million assertions), the claimants as the bits of one number."""
 
     __slots__ = ("node", "articles", "claimants", "first", "last", "first_dated", "last_dated", "undated",
                  "unreported", "all_former", "asserted", "denied")
 
     def __init__(self, node: str) -> None:
         self.node = node
-        self.articles: tuple[int, ...] | set[int] = ()
-        self.claimants: tuple[int, ...] | set[int] = ()
+        self.articles = array("I")  # an article's facts come together: its number is kept once, mostly
+        self.claimants = 0
         self.first = self.last = self.first_dated = self.last_dated = ""
         self.unreported = self.undated = False  # some asserting report lacks the date: no first/last
         self.all_former = True
@@ -74,8 +58,9 @@ class _Relation:
             self.asserted = True
             self.first = self.last = reported or ""
             self.first_dated = self.last_dated = dated or ""
-        self.articles = _with(self.articles, article)
-        self.claimants = _with(self.claimants, claimant)
+        if not self.articles or self.articles[-1] != article:
+            self.articles.append(article)
+        self.claimants |= 1 << claimant
         if reported is None:
             self.unreported = True
         elif not self.unreported:
@@ -112,8 +97,9 @@ class Collector:
         self.base = base
         self.graph = summary_graph(base)
         self.relations: dict[Key, _Relation] = {}
-        self._ids: dict[str, int] = {}  # article and claimant IRIs → small numbers (the sets hold those)
+        self._ids: dict[str, int] = {}  # article IRIs → small numbers (the relations hold those)
         self._iris: list[str] = []  # and back
+        self._claimants: dict[str, int] = {}  # claimant IRIs → bits
         self._terms: dict[str, str] = {}  # the relations' IRIs and dates, one copy each
         self._link = f"<{KG}assertion>"
         #: quads loaded so far (articles, links, registry, summary nodes: no two graphs share a quad)
@@ -198,7 +184,7 @@ class Collector:
                 relation.denied = True
             else:  # the dates kept once, too
                 terms = self._terms
-                relation.fold(self._id(article), self._id(claimant),
+                relation.fold(self._id(article), self._claimants.setdefault(claimant, len(self._claimants)),
                               reported if reported is None else terms.setdefault(reported, reported),
                               dated if dated is None else terms.setdefault(dated, dated), former)
             lines.append(f"{relation.node} {self._link} <{assertion}>{tail}")
@@ -213,7 +199,7 @@ class Collector:
             if r.asserted:
                 lines += node_nquads(
                     key, node, self.graph, denied=r.denied, articles=[self._iris[i] for i in r.articles],
-                    claimants=len(r.claimants), all_former=r.all_former,
+                    claimants=r.claimants.bit_count(), all_former=r.all_former,
                     dates=(None if r.unreported else r.first, None if r.unreported else r.last,
                            None if r.undated else r.first_dated, None if r.undated else r.last_dated))
             else:

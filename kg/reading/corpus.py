@@ -31,15 +31,48 @@ from kg.reading.scheme import CorpusConfig, read_config
 MAPPING_VERSION = "1"
 
 
-@dataclass(frozen=True)
 class ArticleFiles:
     """The files of one article: its text, its annotation file (any format of
-    :data:`kg.reading.readers.READERS`) and a YAML sidecar beside it holding only the article's metadata."""
+    :data:`kg.reading.readers.READERS`) and a YAML sidecar beside it holding only the article's metadata.
 
-    id: str
-    text: Path | None
-    annotation: Path | None = None
-    metadata: Path | None = None
+    The paths are kept as strings (a ``Path`` takes four times the memory, and a corpus of 100,000 articles
+    keeps 200,000 of them while it builds) and given as ``Path`` objects.
+
+    >>> files = ArticleFiles("a", Path("c/a.txt"), Path("c/a.ann"))
+    >>> files.annotation, files.metadata, files == ArticleFiles("a", Path("c/a.txt"), Path("c/a.ann"))
+    (PosixPath('c/a.ann'), None, True)
+    """
+
+    __slots__ = ("id", "_paths")
+
+    def __init__(self, id: str, text: Path | str | None, annotation: Path | str | None = None,
+                 metadata: Path | str | None = None) -> None:
+        self.id = id
+        self._paths = tuple(None if p is None else str(p) for p in (text, annotation, metadata))
+
+    @property
+    def text(self) -> Path | None:
+        return None if self._paths[0] is None else Path(self._paths[0])
+
+    @property
+    def annotation(self) -> Path | None:
+        return None if self._paths[1] is None else Path(self._paths[1])
+
+    @property
+    def metadata(self) -> Path | None:
+        return None if self._paths[2] is None else Path(self._paths[2])
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ArticleFiles) and (self.id, self._paths) == (other.id, other._paths)
+
+    def __hash__(self) -> int:
+        return hash((self.id, self._paths))
+
+    def __repr__(self) -> str:
+        return f"ArticleFiles({self.id!r}, {', '.join(repr(p) for p in (self.text, self.annotation, self.metadata))})"
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return ArticleFiles, (self.id, *self._paths)
 
     def digest(self) -> str:
         """Content hash of the text and annotation files."""
@@ -86,7 +119,12 @@ def files_under(folder: Path) -> list[Path]:
     >>> [p.as_posix() for p in files_under(Path("seeds"))][:3]
     ['seeds/README.md', 'seeds/actors.yaml', 'seeds/articles/000_9c143c0af1e05f5b.txt']
     """
-    found: list[tuple[list[str], str]] = []
+    return [Path(path) for path in _listing(folder)]
+
+
+def _listing(folder: Path) -> list[str]:
+    """:func:`files_under` as strings (what a large corpus's build keeps)."""
+    found: list[str] = []
     stack = [str(folder)]
     while stack:
         top = stack.pop()
@@ -99,45 +137,56 @@ def files_under(folder: Path) -> list[Path]:
                 if entry.is_dir(follow_symlinks=False):
                     stack.append(entry.path)
                 elif entry.is_file():
-                    found.append((entry.path.split(os.sep), entry.path))
+                    found.append(entry.path)
             except OSError:
                 continue
-    found.sort()
-    return [Path(path) for _, path in found]
+    found.sort(key=lambda path: path.replace(os.sep, "\0"))  # as paths sort: part by part
+    return found
 
 
-def _skipped(paths: set[Path]) -> Callable[[Path], bool]:
+def _suffix(path: str) -> str:
+    """``Path(path).suffix``, of a string.
+
+    >>> [_suffix(p) for p in ("a/b.tar.gz", "a/.hidden", "a/b.", "a.b/c")]
+    ['.gz', '', '', '']
+    """
+    name = path.rsplit(os.sep, 1)[-1]
+    dot = name.rfind(".")
+    return name[dot:] if 0 < dot < len(name) - 1 else ""
+
+
+def _skipped(paths: set[Path]) -> Callable[[str], bool]:
     """Whether a path is one of ``paths`` (resolved), resolving only the paths of the same name."""
     names = {p.name for p in paths}
-    return lambda path: path.name in names and path.resolve() in paths
+    return lambda path: path.rsplit(os.sep, 1)[-1] in names and Path(path).resolve() in paths
 
 
-def find_articles(root: Path, *, skip: Iterable[Path] = (), listing: list[Path] | None = None) -> list[ArticleFiles]:
+def find_articles(root: Path, *, skip: Iterable[Path] = (), listing: list[str] | None = None) -> list[ArticleFiles]:
     """Every article under a corpus folder, sorted by id.
 
     Files are grouped by name without suffix: ``NAME.txt`` and one annotation file of a known format
     (``NAME.yaml`` beside another format's file holds the metadata). An annotation file without its text is
     an error, and so are two annotation files of one article. ``skip`` names files that are not articles
-    (the registry); ``actors.yaml`` in the corpus root never is one. ``listing``: :func:`files_under` the
-    article folder, when known already.
+    (the registry); ``actors.yaml`` in the corpus root never is one. ``listing``: the files under the
+    article folder, as strings, when known already.
     """
     from kg.reading.readers import METADATA_READER, READERS
 
     folder = root / "articles" if (root / "articles").is_dir() else root
     skipped = _skipped({p.resolve() for p in skip} | {(root / n).resolve() for n in ("actors.yaml", "actors.yml")})
-    found: dict[str, dict[str, Path]] = {}
+    found: dict[str, dict[str, str]] = {}
     prefix = len(str(folder)) + 1
-    for path in files_under(folder) if listing is None else listing:
-        suffix = path.suffix.lower()
+    for path in _listing(folder) if listing is None else listing:
+        suffix = _suffix(path).lower()
         if (suffix != ".txt" and suffix not in READERS) or skipped(path):
             continue
-        rel = str(path)[prefix:len(str(path)) - len(path.suffix)].replace(os.sep, "/")
+        rel = path[prefix:len(path) - len(suffix)].replace(os.sep, "/")
         found.setdefault(rel, {})[suffix] = path
     files = []
     for article_id, parts in sorted(found.items()):
         text = parts.pop(".txt", None)
-        sidecars = [p for s, p in parts.items() if READERS[s].name == METADATA_READER]
-        others = [p for s, p in parts.items() if READERS[s].name != METADATA_READER]
+        sidecars = [Path(p) for s, p in parts.items() if READERS[s].name == METADATA_READER]
+        others = [Path(p) for s, p in parts.items() if READERS[s].name != METADATA_READER]
         if len(others) > 1 or len(sidecars) > 1:
             clash = others if len(others) > 1 else sidecars
             raise AnnotationError(f"{len(clash)} annotation files for one article: "
@@ -157,18 +206,20 @@ COMPANIONS = frozenset({"kg.toml", "actors.yaml", "actors.yml", "TypeSystem.xml"
                         "visual.conf", "tools.conf", "kb_shortcuts.conf"})
 
 
-def unread_files(root: Path, *, skip: Iterable[Path] = (), listing: list[Path] | None = None) -> list[Problem]:
+def unread_files(root: Path, *, skip: Iterable[Path] = (), listing: list[str] | None = None) -> list[Problem]:
     """A warning for each file of a corpus that no reader knows (configuration and documentation aside).
-    ``listing``: :func:`files_under` the article folder, when known already."""
+    ``listing``: the files under the article folder, as strings, when known already."""
     from kg.reading.readers import READERS
 
     folder = root / "articles" if (root / "articles").is_dir() else root
     skipped = _skipped({p.resolve() for p in skip})
-    paths = [*(files_under(folder) if listing is None else listing), *(root.iterdir() if folder != root else ())]
+    known = (".txt", *READERS)
+    paths = [*(Path(p) for p in (_listing(folder) if listing is None else listing) if _suffix(p).lower() not in known),
+             *(root.iterdir() if folder != root else ())]
     return [Problem(str(p), None, f"not read: no reader knows {p.suffix or 'files without a suffix'}",
                     f"kg reads .txt, {', '.join(sorted(READERS))}; convert or remove it", "warning")
-            for p in sorted(paths) if p.suffix.lower() not in (".txt", *READERS) and p.is_file()
-            and p.name not in COMPANIONS and p.suffix.lower() != ".md" and not skipped(p)
+            for p in sorted(paths) if p.suffix.lower() not in known and p.is_file()
+            and p.name not in COMPANIONS and p.suffix.lower() != ".md" and not skipped(str(p))
             and not p.name.startswith(("README", "LICENSE"))
             and not any(part.startswith(".") for part in p.relative_to(root).parts)]
 
@@ -189,7 +240,7 @@ def open_corpus(root: Path, *, strict: bool = True) -> Corpus:
     config = read_config(root)
     registry = read_registry(config.registry, strict=strict, entity_types=load_ontology().entity_types)
     skip = [config.registry] if config.registry is not None else []
-    listing = files_under(root / "articles" if (root / "articles").is_dir() else root)
+    listing = _listing(root / "articles" if (root / "articles").is_dir() else root)
     return Corpus(root, config, registry, tuple(find_articles(root, skip=skip, listing=listing)),
                   tuple(unread_files(root, skip=skip, listing=listing)))
 
