@@ -68,6 +68,25 @@ def test_unknown_dates_leave_first_and_last_out():
     assert "claimantCount> \"1\"" in text
 
 
+def test_articles_and_claimants_are_counted_once_however_their_reports_interleave():
+    c = Collector(ID_BASE)
+    rel = ("https://e.org/a", "https://e.org/p", "https://e.org/b")
+    other = ("https://e.org/a", "https://e.org/p", "https://e.org/x")
+    facts = [(*triple, f"https://e.org/{g}#assertion-{n}", f"https://e.org/{g}", f"https://e.org/{claimant}",
+              "2016-01-02", None, False, False)
+             for n, (triple, g, claimant) in enumerate([(rel, "g", "c1"), (other, "g", "c2"), (rel, "g", "c2"),
+                                                        (rel, "h", "c1"), (rel, "g", "c1"), (rel, "h", "c3")])]
+    c.add(facts[:3])
+    c.add(facts[3:])  # articles g and h, then g again in another batch
+    text = b"".join(c.nquads()).decode()
+    node = next(line.split(" ")[0] for line in text.splitlines() if line.endswith(f" <{summary_graph(ID_BASE)}> .")
+                and "<https://e.org/b>" in line)
+    mine = [line for line in text.splitlines() if line.startswith(node)]
+    assert any('articleCount> "2"' in line for line in mine) and any('claimantCount> "3"' in line for line in mine)
+    asserted_in = sorted(line.split(" ")[2] for line in mine if "#assertedIn>" in line)
+    assert asserted_in == ["<https://e.org/g>", "<https://e.org/h>"]  # each asserting article once
+
+
 def test_a_relation_only_denied_has_no_counts():
     c = Collector(ID_BASE)
     links = c.add([("https://e.org/a", "https://e.org/p", "https://e.org/b", "https://e.org/g#assertion-1",

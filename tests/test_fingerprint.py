@@ -63,3 +63,19 @@ def test_a_file_written_just_now_is_not_kept(tmp_path: Path):
     assert Stamps(tmp_path).get("a", [path], lambda: "second") == "first"
     path.write_text("yy", encoding="utf-8")
     assert Stamps(tmp_path).get("a", [path], lambda: "second") == "second"
+
+
+def test_the_stamps_file_keeps_digests_of_names_and_an_older_file_is_read_again(tmp_path: Path):
+    path = tmp_path / "a.txt"
+    path.write_text("x", encoding="utf-8")
+    _age(tmp_path)
+    name = f"digest {path} None None"
+    (tmp_path / STAMPS).write_text(json.dumps({name: [[[1, 2, 3]], "old"]}), encoding="utf-8")  # an older file
+    stamps = Stamps(tmp_path)
+    assert stamps.get(name, [path], lambda: "computed") == "computed"
+    stamps.save()
+    kept = json.loads((tmp_path / STAMPS).read_text(encoding="utf-8"))
+    [(key, (stamp, value))] = kept.items()
+    assert str(tmp_path) not in key and len(key) == 24 and value == "computed"
+    assert stamp == f"{path.stat().st_size}.{path.stat().st_mtime_ns}.{path.stat().st_ino}"
+    assert Stamps(tmp_path).get(name, [path], lambda: "again") == "computed"
