@@ -71,8 +71,8 @@ def test_one_computation_at_a_time_and_a_failed_one_hands_over():
 def test_the_server_prepares_the_large_answers_and_keeps_every_answer(store_copy: Path, seed_store):
     with SparqlServer(store_copy, port=free_port(), timeout=5) as server:
         assert server.answers is not None and server.answers.prepared.wait(60)
-        assert set(server.answers.preparation) == set(without_parameters())
-        assert all(re.search(r"^\d+ rows? in ", how) for how in server.answers.preparation.values())
+        assert set(without_parameters()) <= set(server.answers.preparation)
+        assert all(re.search(r"^\d+ rows? in ", server.answers.preparation[n]) for n in without_parameters())
         for name in without_parameters():
             status, headers, body = request(f"{server.base}/questions/{name}")
             assert status == 200 and headers.get(KEPT) == "kept", name
@@ -96,7 +96,7 @@ def test_the_server_prepares_the_large_answers_and_keeps_every_answer(store_copy
 def test_a_request_waits_for_the_computation_under_way(store_copy: Path):
     with SparqlServer(store_copy, port=free_port(), timeout=2, prepare=False) as server:
         assert server.answers is not None and server.answers.prepared.is_set()
-        key = answer_key("commanders", {"group": "BDB"}, "json")
+        key = answer_key("commanders", {"group": "<https://w3id.org/kg/id/actor/bdb>"}, "json")  # "BDB": its IRI
         assert server.answers.claim(key) is None  # as if another request were computing it
         box: list[tuple[int, dict[str, str], bytes]] = []
         asker = threading.Thread(target=lambda: box.append(request(f"{server.base}/questions/commanders?group=BDB")))
@@ -106,7 +106,7 @@ def test_a_request_waits_for_the_computation_under_way(store_copy: Path):
         server.answers.keep(key, gzip.compress(b'{"computed": "elsewhere"}'))
         asker.join(10)
         assert box[0][0] == 200 and box[0][1].get(KEPT) == "kept" and box[0][2] == b'{"computed": "elsewhere"}'
-        other = answer_key("allies", {"group": "BDB"}, "json")
+        other = answer_key("allies", {"group": "<https://w3id.org/kg/id/actor/bdb>"}, "json")
         assert server.answers.claim(other) is None  # never finished: after the time limit, 503
         status, headers, body = request(f"{server.base}/questions/allies?group=BDB")
         assert status == 503 and headers.get("retry-after") and body.count(b"\n") == 1
@@ -128,7 +128,7 @@ def test_a_server_that_takes_updates_keeps_no_answers(store_copy: Path):
 
 
 def test_a_prepared_answer_past_its_own_time_limit_is_reported_and_asked_as_usual(store_copy: Path):
-    with SparqlServer(store_copy, port=free_port(), timeout=5, prepare_timeout=0.0001) as server:
+    with SparqlServer(store_copy, port=free_port(), timeout=5, prepare_timeout=0.0001, prepare_actors=False) as server:
         assert server.answers is not None and server.answers.prepared.wait(60)
         assert all(how.startswith("not prepared") for how in server.answers.preparation.values())
         status, headers, body = request(f"{server.base}/questions/corroborated")
@@ -215,11 +215,11 @@ def test_a_build_removes_the_answers_of_the_generation_it_replaces(store_folder:
 
 def test_a_restarted_server_has_its_prepared_answers_at_once(store_folder: Path, monkeypatch):
     monkeypatch.setattr(kept_module, "KEEP_AFTER", 0.0)
-    with SparqlServer(store_folder, port=free_port(), timeout=5) as server:
+    with SparqlServer(store_folder, port=free_port(), timeout=5, prepare_actors=False) as server:
         assert server.answers is not None and server.answers.prepared.wait(60)
         first = request(f"{server.base}/questions/timeline")[2]
     assert len(kept_files(store_folder)) == 4 * len(without_parameters())  # json, csv, tsv, table
-    with SparqlServer(store_folder, port=free_port(), timeout=5) as server:
+    with SparqlServer(store_folder, port=free_port(), timeout=5, prepare_actors=False) as server:
         assert server.answers is not None and server.answers.prepared.wait(60)
         assert set(server.answers.preparation.values()) == {"kept"}
         status, headers, body = request(f"{server.base}/questions/timeline")

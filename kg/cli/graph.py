@@ -130,6 +130,10 @@ def serve(
                                           "large store, tables that take longer than --timeout).")] = True,
     prepare_timeout: Annotated[float, typer.Option(help="Seconds each prepared answer may take.",
                                                    min=1)] = 600,
+    prepare_actors: Annotated[bool, typer.Option("--prepare-actors/--no-prepare-actors", help="Then compute the "
+                                                 "answers of the questions about one actor (commanders, "
+                                                 "supporters, timeline…) for every actor and claimant, busiest "
+                                                 "first, in up to half of --keep-answers.")] = True,
     store: StoreOption = None,
 ) -> None:
     """Serve the store as a SPARQL 1.1 endpoint: /query (JSON, XML, CSV, TSV by Accept), /questions, a query page at /.
@@ -145,7 +149,7 @@ def serve(
               allow_federation=allow_federation, timeout=timeout, max_results=max_results,
               allowed_hosts=allowed_host or (), cors=cors or (), concurrency=concurrency, queue=queue,
               max_body=max_body, keep_answers=keep_answers, prepare=prepare, prepare_timeout=prepare_timeout,
-              echo=lambda line: typer.echo(line, err=True))
+              prepare_actors=prepare_actors, echo=lambda line: typer.echo(line, err=True))
 
 
 @app.command()

@@ -75,6 +75,8 @@ class Answers:
         self.prepared = threading.Event()
         #: What preparing found: question name → rows kept, or why it was not.
         self.preparation: dict[str, str] = {}
+        #: Set when the answers about each actor (:mod:`kg.sparql.warm`) have been prepared, or given up.
+        self.actors_prepared = threading.Event()
 
     def claim(self, key: Key) -> bytes | threading.Event | None:
         """The kept answer; or, while another caller computes it, the event set when that one is done; or
@@ -103,6 +105,16 @@ class Answers:
             event = self._pending.pop(key, None)
         if event is not None:
             event.set()
+
+    def offer(self, key: Key, data: bytes, share: float = 1.0) -> bool:
+        """Keep a prepared answer if nobody has it or computes it, and it fits in ``share`` of the budget with
+        the answers kept: it never pushes one out. Whether it was kept."""
+        with self._lock:
+            if key in self._kept or key in self._pending or self.size + len(data) > share * self.budget:
+                return False
+            self._kept[key] = data
+            self.size += len(data)
+            return True
 
     def _remember(self, key: Key, data: bytes | None) -> None:
         if data is not None and len(data) <= self.budget and key not in self._kept:

@@ -47,6 +47,7 @@ import pyoxigraph as ox
 from kg.errors import KGError
 from kg.sparql.answers import ANSWER_TYPES, Answers, accepts_gzip, answer_key, pack
 from kg.sparql.text import declare_prefixes, federation, syntax_error
+from kg.sparql.warm import Canonical
 
 log = logging.getLogger("kg.serve")
 
@@ -142,6 +143,7 @@ def make_app(config: FrontConfig, answers: Answers | None = None) -> Callable[..
     from starlette.routing import Route
 
     gate = asyncio.Semaphore(config.concurrency)
+    canonical = Canonical.of_endpoint(config.upstream + "/query", config.timeout)
     state = {"waiting": 0}
     limits = httpx.Limits(max_connections=config.concurrency + 4, max_keepalive_connections=config.concurrency)
     client_box: list[httpx.AsyncClient] = []
@@ -303,6 +305,8 @@ def make_app(config: FrontConfig, answers: Answers | None = None) -> Callable[..
         if fmt not in ANSWER_TYPES:
             raise _Refusal(400, f"unknown format {fmt!r}: use one of {', '.join(ANSWER_TYPES)}")
         key = answer_key(name, params, fmt)
+        if answers is not None:  # an actor named or given by IRI: one answer
+            key = answer_key(name, await anyio.to_thread.run_sync(canonical.params, saved, params), fmt)
         gzipped = accepts_gzip(request.headers.get("accept-encoding", ""))
         if answers is not None and (packed := await kept_answer(key)) is not None:
             return await answer(packed, fmt, gzipped, {"X-KG-Answer": "kept"})

@@ -48,6 +48,7 @@ from kg.sparql.answers import Answers, without_parameters
 from kg.sparql.answers import prepare as prepare_answers
 from kg.sparql.front import FrontConfig, make_app
 from kg.sparql.kept import KeptAnswers
+from kg.sparql.warm import prepare_actors
 
 
 def find_oxigraph() -> str:
@@ -83,7 +84,7 @@ class SparqlServer:
                  allowed_hosts: Iterable[str] = (), cors: Iterable[str] = (), concurrency: int = 4,
                  queue: int = 64, max_body: int = 1_000_000, body_timeout: float = 10,
                  header_timeout: float = 10, keep_answers: int = 256, prepare: bool = True,
-                 prepare_timeout: float = 600) -> None:
+                 prepare_timeout: float = 600, prepare_actors: bool = True) -> None:
         self.store = store
         self.host = host
         self.port = port
@@ -98,6 +99,7 @@ class SparqlServer:
         self.answers = Answers(keep_answers * 1_000_000) if keep_answers > 0 and not allow_update else None
         self.prepare = prepare
         self.prepare_timeout = prepare_timeout
+        self.prepare_actors = prepare and prepare_actors
         self._stop_preparing = threading.Event()
         self.child: subprocess.Popen[bytes] | None = None
         self.front: object | None = None
@@ -149,12 +151,22 @@ class SparqlServer:
             raise
         if self.answers is not None:
             if self.prepare:
-                threading.Thread(target=prepare_answers, args=(self.answers, location), daemon=True,
-                                 name="kg-serve-prepare",
-                                 kwargs={"timeout": self.prepare_timeout, "max_rows": self.config.max_results,
-                                         "stop": self._stop_preparing}).start()
+                threading.Thread(target=self._prepare, args=(location,), daemon=True, name="kg-serve-prepare").start()
             else:
                 self.answers.prepared.set()
+                self.answers.actors_prepared.set()
+
+    def _prepare(self, location: Path) -> None:
+        """The large answers, then those about each actor (:mod:`kg.sparql.warm`)."""
+        assert self.answers is not None
+        try:
+            prepare_answers(self.answers, location, timeout=self.prepare_timeout, max_rows=self.config.max_results,
+                            stop=self._stop_preparing)
+            if self.prepare_actors and not self._stop_preparing.is_set():
+                self.answers.preparation[ACTORS] = prepare_actors(self.answers, location, stop=self._stop_preparing,
+                                                                  max_rows=self.config.max_results)
+        finally:
+            self.answers.actors_prepared.set()
 
     def _start_front(self, listener: socket.socket, inner: str, within: float) -> None:
         import uvicorn
@@ -272,12 +284,19 @@ def serve(store: Path, *, echo: Callable[[str], None] = print, **options: Any) -
     echo(f"stopped {how}; the store at {store} is closed")
 
 
+#: The key in ``Answers.preparation`` of what preparing the answers about each actor did.
+ACTORS = "about each actor"
+
+
 def _report_prepared(server: SparqlServer, echo: Callable[[str], None]) -> None:
     begin = time.monotonic()
     assert server.answers is not None
     server.answers.prepared.wait()
     done = "; ".join(f"{name} {how}" for name, how in server.answers.preparation.items()) or "none"
     echo(f"answers prepared in {time.monotonic() - begin:.0f} s: {done}")
+    if server.prepare_actors:
+        server.answers.actors_prepared.wait()
+        echo(f"answers about each actor prepared: {server.answers.preparation.get(ACTORS, 'none')}")
 
 
 def _log_to_stderr() -> None:
