@@ -269,7 +269,8 @@ def serve(store: Path, *, echo: Callable[[str], None] = print, **options: Any) -
              f"{config.concurrency} at once); query page {server.base}/, saved questions {server.base}/questions. "
              "Ctrl-C stops.")
         if server.answers is not None and server.prepare:
-            echo(f"preparing the answers of {', '.join(without_parameters())} in the background "
+            then = ", then those about each actor" if server.prepare_actors else ""
+            echo(f"preparing the answers of {', '.join(without_parameters())}{then} in the background "
                  "(--no-prepare skips it)")
             threading.Thread(target=_report_prepared, args=(server, echo), daemon=True).start()
         while not stop.wait(0.5):
