@@ -8,7 +8,7 @@ HTTP connection and asks the saved questions in turn (each client starting at an
 queueing, result limit, kept answers) and Oxigraph. With ``--actors FILE`` (:func:`bench_query.sample_actors`'s
 answer as JSON) each ask of a question with an actor takes the next actor of its sample, so most of them are
 first asks that no kept answer serves. The load starts once the server has prepared its answers (the time that
-took is reported; ``--no-prepare`` skips it). Reports throughput, p50/p90/p99 latency, errors (by status) and
+took is reported; ``--no-prepare`` skips it), and those about each actor (``--no-prepare-actors``: not). Reports throughput, p50/p90/p99 latency, errors (by status) and
 how many answers were sent as kept, overall and per question, as a table and (``--json FILE``) as JSON.
 
 Usage: ``nice -n 10 python benchmarks/bench_serve.py --articles 2000 --clients 8 --seconds 30``.
@@ -163,6 +163,7 @@ def main() -> None:
     ap.add_argument("--max-results", type=int, default=100_000, help="kg serve --max-results")
     ap.add_argument("--keep-answers", type=int, default=256, help="kg serve --keep-answers (MB; 0: none)")
     ap.add_argument("--no-prepare", action="store_true", help="kg serve --no-prepare")
+    ap.add_argument("--no-prepare-actors", action="store_true", help="kg serve --no-prepare-actors")
     ap.add_argument("--identity", action="store_true", help="ask for answers without compression")
     ap.add_argument("--trivial", action="store_true", help="also run the same load with ASK {} (the front's "
                     "own cost: Host check, queue, relay)")
@@ -188,13 +189,20 @@ def main() -> None:
     result["paths"] = asked
     with SparqlServer(store_dir, port=free_port(), timeout=args.timeout, concurrency=args.concurrency,
                       queue=max(64, 4 * args.clients), max_results=args.max_results,
-                      keep_answers=args.keep_answers, prepare=not args.no_prepare) as server:
+                      keep_answers=args.keep_answers, prepare=not args.no_prepare,
+                      prepare_actors=not args.no_prepare_actors) as server:
         begin = time.perf_counter()
         if server.answers is not None:
             server.answers.prepared.wait()
             result["prepared"] = {"seconds": round(time.perf_counter() - begin, 1),
                                   "answers": dict(server.answers.preparation), "bytes": server.answers.size}
             print(f"answers prepared in {result['prepared']['seconds']} s: {server.answers.preparation}")
+            server.answers.actors_prepared.wait()
+            result["prepared_actors"] = {"seconds": round(time.perf_counter() - begin, 1),
+                                         "answers": len(server.answers), "bytes": server.answers.size,
+                                         "how": server.answers.preparation.get("about each actor")}
+            print(f"answers about each actor prepared after {result['prepared_actors']['seconds']} s: "
+                  f"{result['prepared_actors']}")
         result["load"] = load = run_load(server.port, asked, args.clients, args.seconds, args.timeout,
                                          gzipped=not args.identity)
         if args.trivial:
