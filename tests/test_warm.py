@@ -36,7 +36,7 @@ def test_an_actor_is_one_answer_however_it_is_named():
 
     canonical = Canonical(resolve)
     commanders = saved_queries()["commanders"]
-    forms = ["LNA", "lna", f"<{LNA}>", LNA, " LNA ", "الجيش الوطني الليبي", "LNA"]
+    forms = ["LNA", "lna", f"<{LNA}>", f" <{LNA}>", LNA, " LNA ", "الجيش الوطني الليبي", "LNA"]
     assert {canonical.params(commanders, {"group": form})["group"] for form in forms} == {f"<{LNA}>"}
     assert asked == ["LNA", "lna", "الجيش الوطني الليبي"]  # each name resolved once; IRIs not at all
     assert canonical.params(commanders, {"group": "nobody"}) == {"group": "nobody"}  # for the question to report

@@ -96,7 +96,10 @@ class Canonical:
         out = dict(params)
         for name, value in params.items():
             text = value.strip()
-            if kinds.get(name) != "actor" or (text.startswith("<") and text.endswith(">")):
+            if kinds.get(name) != "actor":
+                continue
+            if text.startswith("<") and text.endswith(">"):
+                out[name] = text
                 continue
             if _IRI_START.match(text):
                 out[name] = _as_key(text)
