@@ -12,8 +12,8 @@ At start the server also *prepares* the answers of the saved questions asked wit
 conflicting claim, every corroborated relation, every support shared, the whole timeline): on a large store
 these are the tables of tens of thousands of rows that take longer than the time limit. They are computed
 one at a time on the store itself, in a child process (:meth:`kg.sparql.store.GraphStore.query` with a
-deadline), so the engine's places stay free for the users' queries. A server that accepts updates keeps no
-answers.
+deadline), so the engine's places stay free for the users' queries. Then it prepares the answers about
+each actor (:mod:`kg.sparql.warm`). A server that accepts updates keeps no answers.
 """
 
 from __future__ import annotations
