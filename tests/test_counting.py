@@ -92,3 +92,22 @@ def test_kg_stats_shows_the_kept_counts_while_they_describe_the_store(tmp_path: 
         assert kept_stats(store) is None
     shown = json.loads(runner.invoke(app, ["stats", "--store", str(folder), "--format", "json"]).stdout)
     assert shown["articles"] == 4
+
+
+def test_claimants_are_named_by_their_english_label_else_any_and_most_claims_first():
+    from collections import Counter
+
+    import pyoxigraph as ox
+
+    from kg.building.counting import claimant_labels
+
+    store = GraphStore()
+    label = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+    both, arabic, bare = (ox.NamedNode(f"https://e.org/{n}") for n in ("both", "arabic", "bare"))
+    for n in range(50):  # labelled in every article graph that cites them
+        g = ox.NamedNode(f"https://e.org/article/{n}")
+        store.store.add(ox.Quad(both, label, ox.Literal("الجزيرة", language="ar"), g))
+        store.store.add(ox.Quad(both, label, ox.Literal("Al Jazeera", language="en"), g))
+        store.store.add(ox.Quad(arabic, label, ox.Literal("مصادر محلية", language="ar"), g))
+    named = claimant_labels(store, Counter({both.value: 3, arabic.value: 7, bare.value: 3}))
+    assert list(named.items()) == [("مصادر محلية", 7), ("Al Jazeera", 3), (bare.value, 3)]

@@ -170,19 +170,19 @@ class Tally:
 
 
 def claimant_labels(store: GraphStore, claims: Counter[str]) -> dict[str, int]:
-    """Claims by claimant keyed by label, in the order ``kg stats`` prints them (most claims first)."""
-    labels: dict[str, tuple[str | None, str | None]] = {}
-    for values in _values(claims):
-        q = (f"SELECT ?c (SAMPLE(?l) AS ?en) (SAMPLE(?any) AS ?other) WHERE {{ VALUES ?c {{ {values} }} "
-             f"OPTIONAL {{ ?c <{RDFS}label> ?l FILTER(LANG(?l) = 'en' || LANG(?l) = '') }} "
-             f"OPTIONAL {{ ?c <{RDFS}label> ?any }} }} GROUP BY ?c")
-        for r in store.solutions(q, union=True):  # type: ignore[union-attr]
-            labels[r["c"].value] = (r["en"].value if r["en"] is not None else None,
-                                    r["other"].value if r["other"] is not None else None)
+    """Claims by claimant keyed by label (English or without a language, else any), in the order ``kg stats``
+    prints them (most claims first). A claimant is labelled in every article that cites it, so each label is
+    looked up with ``LIMIT 1`` rather than gathered (at 100,000 articles: 18 s for nine claimants)."""
     named = []
     for c, n in claims.items():
-        en, other = labels.get(c, (None, None))
-        named.append((n, en if en is not None else other if other is not None else c))
+        label = None
+        for wanted in ("FILTER(LANG(?l) = 'en' || LANG(?l) = '')", ""):
+            q = f"SELECT ?l WHERE {{ <{c}> <{RDFS}label> ?l {wanted} }} LIMIT 1"
+            found = [r["l"].value for r in store.solutions(q, union=True)]  # type: ignore[union-attr]
+            if found:
+                label = found[0]
+                break
+        named.append((n, label if label is not None else c))
     named.sort(key=lambda t: (-t[0], t[1]))
     return {label: n for n, label in named}
 

@@ -205,7 +205,7 @@ def _key(corpus: Corpus) -> tuple[object, ...]:
     """What the alias table depends on: the corpus, and every file's path, time and size, as one digest (kept
     whole, the stamps of 100,000 articles took 26 MB in the building process and in each worker)."""
     digest = hashlib.sha256()
-    for path in (p for f in corpus.files for p in (f.text, f.annotation, f.metadata) if p is not None):
+    for path in (p for f in corpus.files for p in f.paths if p is not None):
         try:
             st = os.stat(path)
         except OSError:

@@ -51,6 +51,11 @@ class ArticleFiles:
         self._paths = tuple(None if p is None else str(p) for p in (text, annotation, metadata))
 
     @property
+    def paths(self) -> tuple[str | None, str | None, str | None]:
+        """The text, annotation and metadata files as strings (what planning a large corpus uses)."""
+        return self._paths  # type: ignore[return-value]
+
+    @property
     def text(self) -> Path | None:
         return None if self._paths[0] is None else Path(self._paths[0])
 

@@ -147,9 +147,9 @@ class GraphStore(Source):
     # -- reading ------------------------------------------------------------------------------------
 
     def article_hashes(self) -> dict[str, str]:
-        """Article graph IRI → the content hash it was built from."""
-        q = f"SELECT ?g ?h WHERE {{ GRAPH ?g {{ ?g a <{KG}Article> ; <{KG}contentHash> ?h }} }}"
-        return {s["g"].value: s["h"].value for s in self.store.query(q)}  # type: ignore[union-attr]
+        """Article graph IRI → its content hash, read from the index (a query took 7 s for 100,000 articles)."""
+        found = self.store.quads_for_pattern(None, ox.NamedNode(f"{KG}contentHash"), None, None)
+        return {q.subject.value: q.object.value for q in found if q.subject == q.graph_name}  # type: ignore[union-attr]
 
     def graphs(self) -> list[str]:
         return sorted(g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode))
