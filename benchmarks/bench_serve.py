@@ -8,8 +8,9 @@ HTTP connection and asks the saved questions in turn (each client starting at an
 queueing, result limit, kept answers) and Oxigraph. With ``--actors FILE`` (:func:`bench_query.sample_actors`'s
 answer as JSON) each ask of a question with an actor takes the next actor of its sample, so most of them are
 first asks that no kept answer serves. The load starts once the server has prepared its answers (the time that
-took is reported; ``--no-prepare`` skips it), and those about each actor (``--no-prepare-actors``: not). Reports throughput, p50/p90/p99 latency, errors (by status) and
-how many answers were sent as kept, overall and per question, as a table and (``--json FILE``) as JSON.
+took is reported; ``--no-prepare`` skips it), and those about each actor (``--no-prepare-actors``: not).
+Reports throughput, p50/p90/p99 latency, errors (by status) and how many answers were sent as kept, overall
+and per question, as a table and (``--json FILE``) as JSON.
 
 Usage: ``nice -n 10 python benchmarks/bench_serve.py --articles 2000 --clients 8 --seconds 30``.
 """
@@ -171,7 +172,7 @@ def main() -> None:
 
     from bench_query import prepare
 
-    from kg.sparql.serve import SparqlServer, free_port
+    from kg.sparql.serve import ACTORS, SparqlServer, free_port
     from kg.sparql.store import GraphStore
 
     args.work.mkdir(parents=True, exist_ok=True)
@@ -200,7 +201,7 @@ def main() -> None:
             server.answers.actors_prepared.wait()
             result["prepared_actors"] = {"seconds": round(time.perf_counter() - begin, 1),
                                          "answers": len(server.answers), "bytes": server.answers.size,
-                                         "how": server.answers.preparation.get("about each actor")}
+                                         "how": server.answers.preparation.get(ACTORS)}
             print(f"answers about each actor prepared after {result['prepared_actors']['seconds']} s: "
                   f"{result['prepared_actors']}")
         result["load"] = load = run_load(server.port, asked, args.clients, args.seconds, args.timeout,

@@ -304,9 +304,16 @@ def make_app(config: FrontConfig, answers: Answers | None = None) -> Callable[..
         fmt = params.pop("format", None) or _format_from_accept(request.headers.get("accept", ""))
         if fmt not in ANSWER_TYPES:
             raise _Refusal(400, f"unknown format {fmt!r}: use one of {', '.join(ANSWER_TYPES)}")
+        if answers is not None:  # an actor named or given by IRI: one answer, asked with the IRI
+            known = canonical.params(saved, params, resolve=False)
+            if known is None:  # a name never seen: resolving it asks the engine, so it waits for a turn
+                await turn()
+                try:
+                    known = await anyio.to_thread.run_sync(canonical.params, saved, params)
+                finally:
+                    gate.release()
+            params = known or params
         key = answer_key(name, params, fmt)
-        if answers is not None:  # an actor named or given by IRI: one answer
-            key = answer_key(name, await anyio.to_thread.run_sync(canonical.params, saved, params), fmt)
         gzipped = accepts_gzip(request.headers.get("accept-encoding", ""))
         if answers is not None and (packed := await kept_answer(key)) is not None:
             return await answer(packed, fmt, gzipped, {"X-KG-Answer": "kept"})

@@ -20,7 +20,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import multiprocessing
-import pickle
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -88,7 +87,9 @@ class Canonical:
 
         return cls(lambda text: resolve_actor(Endpoint(url, timeout=timeout), text).value)
 
-    def params(self, saved: SavedQuery, params: dict[str, str]) -> dict[str, str]:
+    def params(self, saved: SavedQuery, params: dict[str, str], *, resolve: bool = True) -> dict[str, str] | None:
+        """``params`` with each actor as ``<IRI>``; a name that cannot be resolved is left as given. With
+        ``resolve=False``: ``None`` when a name was never resolved (no request is sent)."""
         from kg.errors import KGError
         from kg.sparql.query import _IRI_START
 
@@ -107,6 +108,8 @@ class Canonical:
             with self._lock:
                 known = self._known.get(text)
             if known is None:
+                if not resolve:
+                    return None
                 try:
                     known = _as_key(self.resolve(text))
                 except KGError:
@@ -137,7 +140,7 @@ def prepare_actors(answers: Answers, location: Path, *, max_rows: int = 0, stop:
                     break
                 continue
             try:
-                message = pickle.loads(recv.recv_bytes())
+                message = recv.recv()
             except EOFError:
                 break
             if message is None:
@@ -164,10 +167,15 @@ def prepare_actors(answers: Answers, location: Path, *, max_rows: int = 0, stop:
 
 def _compute(location: str, max_rows: int, send: multiprocessing.connection.Connection) -> None:
     """In the child: every answer, sent as it is computed; ``None`` at the end."""
+    from kg.errors import KGError
+
     with contextlib.suppress(BrokenPipeError, OSError):
-        for message in _answers(Path(location), max_rows):
-            send.send_bytes(pickle.dumps(message))
-        send.send_bytes(pickle.dumps(None))
+        try:
+            for message in _answers(Path(location), max_rows):
+                send.send(message)
+        except KGError as exc:  # the store could not be read: said once, and none prepared
+            log.warning("no answers about actors prepared: %s", exc)
+        send.send(None)
 
 
 def _answers(location: Path, max_rows: int) -> Iterator[tuple[str, str, str, bytes]]:
